@@ -1,0 +1,1 @@
+"""Health-article publishing pipeline: one manuscript, three formats that agree."""

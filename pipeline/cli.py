@@ -1,0 +1,106 @@
+"""The `publish` command: parse options, call the library, turn its results into exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .diagnostics import has_errors
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+project_option = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Project folder (the one holding manuscripts/).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="health-publishing-pipeline")
+def main() -> None:
+    """Publish health articles as PDF leaflets, EPUB booklets and a web site."""
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@project_option
+def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Path) -> None:
+    """Validate manuscripts and publication.yaml; report every problem at once."""
+    from .project import ProjectError, check_project
+
+    try:
+        result = check_project(project, slugs)
+    except ProjectError as error:
+        raise UsageProblem(str(error)) from None
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic))
+    for article in result.articles:
+        grade = "not measured for this language" if article.grade is None else f"{article.grade:g}"
+        click.echo(f"{article.manuscript.slug}: reading grade {grade}")
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    warnings = len(result.diagnostics) - errors
+    checked = len(result.articles) + len(set(result.failed) - {a.manuscript.slug for a in result.articles})
+    click.echo(f"checked {checked} manuscript{'s' * (checked != 1)}: "
+               f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    if report:
+        write_report(report, {"diagnostics": [d.as_dict() for d in result.diagnostics],
+                              "grades": {a.manuscript.slug: a.grade for a in result.articles},
+                              "failed": result.failed})
+    sys.exit(EXIT_CONTENT if has_errors(result.diagnostics, strict) else EXIT_OK)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@project_option
+def build(slugs: tuple[str, ...], project: Path) -> None:
+    """Build the web site, PDF leaflets and EPUB booklets into output/."""
+    click.echo("publish build: not built yet (rendering is not implemented); nothing was written", err=True)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@project_option
+def verify(slugs: tuple[str, ...], project: Path) -> None:
+    """Prove that every format says the same thing as the manuscript."""
+    click.echo("publish verify: not built yet (there are no outputs to compare); nothing was verified", err=True)
+
+
+@main.command()
+@click.argument("slug")
+@project_option
+def new(slug: str, project: Path) -> None:
+    """Start manuscripts/SLUG.md from a template that passes `publish check`."""
+    from .project import ProjectError
+    from .scaffold import ScaffoldError, new_manuscript
+
+    try:
+        path = new_manuscript(project, slug)
+    except ProjectError as error:
+        raise UsageProblem(str(error)) from None
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {path.relative_to(project).as_posix()}")
+
+
+@main.command()
+@project_option
+def clean(project: Path) -> None:
+    """Empty output/."""
+    from .writer import clean_output
+
+    removed = clean_output(project)
+    click.echo(f"removed {removed} item{'s' * (removed != 1)} from output/")
+
+
+def write_report(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

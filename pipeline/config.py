@@ -1,0 +1,123 @@
+"""manuscripts/publication.yaml: what every article of a publication shares."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BeforeValidator, Field
+
+from .diagnostics import Reporter
+from .schema import Model, Text, validate
+from .source import parse_yaml, read_source
+
+PUBLICATION_FILE = "publication.yaml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(value: Any) -> Any:
+    if isinstance(value, str) and not SLUG.match(value):
+        raise ValueError(f"'{value}' should use only lowercase letters, digits and single hyphens")
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_slug)]
+
+
+class Contact(Model):
+    """How patients reach the publisher; printed on every leaflet."""
+
+    phone: Text | None = None
+    email: Text | None = None
+    address: Text | None = None
+    url: Text | None = None
+
+
+class Disclaimer(Model):
+    """One approved wording, used verbatim in every format."""
+
+    title: Text
+    text: Text
+    short: Text | None = Field(None, description="Short form for leaflet footers; defaults to `text`.")
+
+
+class Readability(Model):
+    target_grade: float = Field(8, description="`publish check` warns when an article reads above it.")
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    digits = isbn.replace("-", "").replace(" ", "").upper()
+    if re.fullmatch(r"\d{13}", digits):
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        values = [10 if d == "X" else int(d) for d in digits]
+        return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+    return False
+
+
+def _identifier(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value.startswith("urn:uuid:"):
+        try:
+            uuid.UUID(value.removeprefix("urn:uuid:"))
+            return value
+        except ValueError:
+            raise ValueError(f"'{value}' is not a valid UUID") from None
+    if value.startswith("urn:isbn:"):
+        if isbn_is_valid(value.removeprefix("urn:isbn:")):
+            return value
+        raise ValueError(f"'{value}' is not a valid ISBN (check digit)")
+    raise ValueError("should start with 'urn:uuid:' or 'urn:isbn:'")
+
+
+def _manuscript_list(value: Any) -> Any:
+    if value == "all":
+        return value
+    if isinstance(value, str) or not isinstance(value, list):
+        raise ValueError("should be a list of manuscript slugs, or 'all'")
+    return value
+
+
+class Booklet(Model):
+    """An EPUB that bundles several articles."""
+
+    id: Slug
+    title: Text
+    subtitle: Text | None = None
+    identifier: Annotated[str, BeforeValidator(_identifier)]
+    description: Text | None = None
+    manuscripts: Annotated[str | list[str], BeforeValidator(_manuscript_list)] = "all"
+
+
+def _base_url(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"'{value}' should be an absolute http(s) URL")
+        return value if value.endswith("/") else value + "/"
+    return value
+
+
+class Publication(Model):
+    """Everything the articles of one project share."""
+
+    publisher: Text
+    contact: Contact
+    base_url: Annotated[str, BeforeValidator(_base_url)]
+    feedback: Text
+    readability: Readability = Readability()
+    disclaimers: dict[str, Disclaimer] = Field(min_length=1)
+    booklets: list[Booklet] = []
+
+
+def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publication | None, Any]:
+    """Read and validate publication.yaml; return the model and its YAML (for positions)."""
+    source = read_source(manuscripts_dir / PUBLICATION_FILE, reporter)
+    doc = source and parse_yaml(source.text, 1, reporter)
+    if not doc:
+        return None, None
+    return validate(Publication, doc, reporter), doc

@@ -1,0 +1,163 @@
+"""Pandoc's reading of a manuscript's Markdown: the body and every Markdown field, in one call."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+
+from .manuscript import Manuscript
+
+FRAGMENT_READER = Path(__file__).parent / "pandoc" / "fragments.lua"
+BODY_KEY = "body"
+BLOCKS = frozenset({"Para", "Plain", "Header", "Div", "BlockQuote"})
+
+
+class MarkdownError(Exception):
+    """Pandoc could not read a manuscript."""
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Markdown written in one front-matter field, or the body."""
+
+    loc: tuple  # YAML path of the field; () for the body
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedMarkdown:
+    """Pandoc AST nodes for each fragment, keyed by the fragment's YAML path."""
+
+    nodes: dict[tuple, list]
+
+
+def markdown_fragments(manuscript: Manuscript) -> list[Fragment]:
+    """Every piece of Markdown in reading order: title, summary, key points, body, FAQ."""
+    front = manuscript.front
+    fragments = [Fragment(("title",), front.title)]
+    if front.subtitle:
+        fragments.append(Fragment(("subtitle",), front.subtitle))
+    fragments.append(Fragment(("summary",), front.summary))
+    for index, point in enumerate(front.key_points):
+        fragments += [Fragment(("key-points", index, "title"), point.title),
+                      Fragment(("key-points", index, "text"), point.text)]
+    fragments.append(Fragment((), manuscript.body))
+    for index, item in enumerate(front.faq):
+        fragments += [Fragment(("faq", index, "question"), item.question),
+                      Fragment(("faq", index, "answer"), item.answer)]
+    return fragments
+
+
+def fragment_key(loc: tuple) -> str:
+    return "/".join(str(part) for part in loc) or BODY_KEY
+
+
+def pandoc_input(fragments: list[Fragment]) -> str:
+    return json.dumps({"fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments]},
+                      ensure_ascii=False)
+
+
+def run_pandoc(fragments: list[Fragment], *options: str) -> str:
+    """Read the fragments with pandoc, sandboxed: it reads no files and fetches nothing."""
+    command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER), *options]
+    process = subprocess.run(command, input=pandoc_input(fragments), capture_output=True,
+                             text=True, encoding="utf-8")
+    if process.returncode != 0:
+        raise MarkdownError(process.stderr.strip() or f"pandoc exited with status {process.returncode}")
+    return process.stdout
+
+
+def parse_markdown(manuscript: Manuscript) -> ParsedMarkdown:
+    """Read all of a manuscript's Markdown in one pandoc call into AST nodes per fragment."""
+    fragments = markdown_fragments(manuscript)
+    document = json.loads(run_pandoc(fragments, "--to", "json"))
+    keys = {fragment_key(f.loc): f.loc for f in fragments}
+    nodes = {}
+    for div in document["blocks"]:
+        (_id, _classes, pairs), blocks = div["c"]
+        nodes[keys[dict(pairs)["fragment"]]] = blocks
+    return ParsedMarkdown(nodes)
+
+
+def walk(node):
+    """Every AST element (a dict with 't') inside `node`, depth first, in document order."""
+    if isinstance(node, dict):
+        if "t" in node:
+            yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def stringify(node, skip: frozenset = frozenset({"Note"})) -> str:
+    """Plain text of AST nodes, as a reader would see it before citations are resolved."""
+    parts: list[str] = []
+    _collect_text(node, parts, skip)
+    return "".join(parts).strip()
+
+
+def _collect_text(node, parts: list[str], skip: frozenset) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect_text(item, parts, skip)
+        return
+    if not isinstance(node, dict) or node.get("t") in skip:
+        return
+    kind, content = node.get("t"), node.get("c")
+    if kind in ("Str", "Code", "Math"):
+        parts.append(content if kind == "Str" else content[-1])
+    elif kind in ("Space", "SoftBreak", "LineBreak"):
+        parts.append(" ")
+    elif kind == "Cite":
+        _collect_text(content[1], parts, skip)
+    elif kind in ("Link", "Image"):
+        _collect_text(content[1], parts, skip)
+    elif kind in BLOCKS:
+        if parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+        _collect_text(content, parts, skip)
+    else:
+        _collect_text(content, parts, skip)
+
+
+def attributes(node: dict) -> list[tuple[str, str]]:
+    """Key-value attributes of an element that has an Attr ([id, classes, pairs])."""
+    content = node.get("c")
+    candidates = content if isinstance(content, list) else []
+    for candidate in candidates[:2]:
+        if _is_attr(candidate):
+            return [tuple(pair) for pair in candidate[2]]
+    return []
+
+
+def _is_attr(value) -> bool:
+    return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and isinstance(value[1], list) and isinstance(value[2], list)
+            and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2]))
+
+
+@dataclass(frozen=True)
+class TableText:
+    """A table as text: caption, header rows and body rows of cells."""
+
+    caption: str
+    head: list[list[str]]
+    body: list[list[str]]
+
+
+def table_text(node: dict) -> TableText:
+    """Read a pandoc Table node (attr, caption, colspecs, head, bodies, foot) as text."""
+    _attr, caption, _colspecs, head, bodies, _foot = node["c"]
+    body_rows = [row for body in bodies for row in body[2] + body[3]]
+    return TableText(stringify(caption[1]), _rows(head[1]), _rows(body_rows))
+
+
+def _rows(rows: list) -> list[list[str]]:
+    # A row is [attr, cells]; a cell is [attr, alignment, rowspan, colspan, blocks].
+    return [[stringify(cell[4]) for cell in row[1]] for row in rows]

@@ -1,0 +1,57 @@
+"""How hard an article is to read: a school-grade estimate of its prose."""
+
+from __future__ import annotations
+
+from .markdown import ParsedMarkdown, stringify
+
+# Fragments read as running prose; tables, references and titles are not.
+PROSE_FIELDS = ("summary", "key-points", "faq")
+SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
+
+
+def prose(parsed: ParsedMarkdown) -> str:
+    """The article's running text, one paragraph or list item per line."""
+    lines: list[str] = []
+    for loc, nodes in parsed.nodes.items():
+        if loc == () or (loc[0] in PROSE_FIELDS and loc[-1] != "title"):
+            _paragraphs(nodes, lines)
+    return "\n".join(lines)
+
+
+def _paragraphs(blocks: list, lines: list[str]) -> None:
+    for node in blocks:
+        kind, content = node["t"], node.get("c")
+        if kind in ("Para", "Plain"):
+            _add_sentence(stringify(content, skip=frozenset({"Note", "Cite"})), lines)
+        elif kind in ("BulletList", "OrderedList", "BlockQuote", "Div"):
+            children = {"BulletList": content, "OrderedList": content[1],
+                        "BlockQuote": [content], "Div": [content[1]]}[kind]
+            for child in children:
+                _paragraphs(child, lines)
+        elif kind == "DefinitionList":
+            for _term, definitions in content:
+                for definition in definitions:
+                    _paragraphs(definition, lines)
+
+
+def _add_sentence(text: str, lines: list[str]) -> None:
+    # A list item without a full stop would otherwise run into the next as one long sentence.
+    text = " ".join(text.split())
+    if text:
+        lines.append(text if text.endswith(SENTENCE_ENDS) else text + ".")
+
+
+def reading_grade(parsed: ParsedMarkdown, lang: str) -> float | None:
+    """School grade needed to read the prose, with a formula made for its language; None if none fits."""
+    import textstat  # noqa: PLC0415 - loads dictionaries; only `check` needs it
+
+    formula = {"en": textstat.flesch_kincaid_grade, "es": textstat.crawford}.get(lang.split("-")[0].lower())
+    text = prose(parsed)
+    if formula is None or not text.strip():
+        return None
+    textstat.set_lang(lang.split("-")[0].lower())
+    return round(float(formula(text)), 1)
+
+
+def word_count(parsed: ParsedMarkdown) -> int:
+    return len(prose(parsed).split())
