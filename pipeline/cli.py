@@ -49,7 +49,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
         click.echo(f"{article.manuscript.slug}: reading grade {grade}")
     errors = sum(d.severity == "error" for d in result.diagnostics)
     warnings = len(result.diagnostics) - errors
-    checked = len(result.articles) + len(set(result.failed) - {a.manuscript.slug for a in result.articles})
+    checked = result.files_checked
     click.echo(f"checked {checked} manuscript{'s' * (checked != 1)}: "
                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     if report:

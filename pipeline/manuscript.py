@@ -102,4 +102,4 @@ def load_manuscript(path: Path, reporter: Reporter) -> Manuscript | None:
     front = doc and validate(FrontMatter, doc, reporter)
     if not front:
         return None
-    return Manuscript(path.stem, path, front, parts.body, parts.body_first_line, source, doc)
+    return Manuscript(path.stem.lower(), path, front, parts.body, parts.body_first_line, source, doc)

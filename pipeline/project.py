@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .checks import check_manuscript
 from .config import PUBLICATION_FILE, Publication, load_publication
-from .diagnostics import Diagnostic, Reporter, deduplicate
+from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
 from .manuscript import Manuscript, load_manuscript
 from .markdown import MarkdownError, ParsedMarkdown, parse_markdown
 from .readability import reading_grade
@@ -39,6 +39,7 @@ class CheckResult:
     publication: Publication | None
     articles: list[CheckedArticle] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # slugs that did not load or have errors
+    files_checked: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -81,11 +82,12 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         check_booklets(publication, config_yaml, set(all_paths), config_reporter)
     for slug, paths in chosen.items():
         reporters = [Reporter(path, root) for path in paths]
+        result.files_checked += len(paths)
         check_slug(slug, paths, reporters)
         article = check_article(paths[0], folder, publication, reporters[0], today)
         if article:
             result.articles.append(article)
-        if article is None or any(d.severity == "error" for r in reporters for d in r.diagnostics):
+        if article is None or has_errors([d for r in reporters for d in r.diagnostics]):
             result.failed.append(slug)
         for reporter in reporters:
             result.diagnostics += reporter.diagnostics

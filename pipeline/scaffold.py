@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-
-import jinja2
+from string import Template
 
 from .config import PUBLICATION_FILE, load_publication
 from .diagnostics import Reporter
@@ -25,7 +24,7 @@ def new_manuscript(root: Path, slug: str, today: datetime.date | None = None) ->
         raise ProjectError(f"'{slug}' is not a usable slug: use lowercase letters, digits and single hyphens")
     folder = manuscripts_dir(root)
     today = today or datetime.date.today()
-    text = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), keep_trailing_newline=True).render(
+    text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         title=slug.replace("-", " ").capitalize(),
         today=today.isoformat(),
         review_date=(today + datetime.timedelta(days=REVIEW_AFTER_DAYS)).isoformat(),

@@ -121,6 +121,8 @@ def report_validation_error(error: ValidationError, doc: YamlDocument, reporter:
                 reason = f" {reason} (found {_shown(item['input'])})"
             else:
                 reason = ": " + item["msg"].removeprefix("Value error, ")
+                shown = _shown(item["input"])
+                reason += "" if shown in reason else f" (found {shown})"
             message = f"{describe_loc(loc)}{reason}"
         reporter.error(doc.position(loc), "field", message)
 

@@ -1,0 +1,52 @@
+# The front door. `make` alone lists the targets; every variable can be overridden:
+#   make all PYTHON=python3.12     make test PYTEST_ARGS="-k check"
+PYTHON ?= python3
+VENV ?= .venv
+PUBLISH_ARGS ?=
+PYTEST_ARGS ?=
+# Debian packages the pipeline needs: WeasyPrint's text stack and fast font subsetter,
+# fonts, Java for EPUBCheck, poppler for looking at PDF pages.
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	fonts-liberation2 default-jre-headless poppler-utils
+
+BIN := $(VENV)/bin
+PUBLISH := $(BIN)/publish
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help all setup system-packages check build verify test bench clean
+
+help: ## Show this help
+	@echo "Targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+all: setup check build verify ## Set up if needed, then check, build and verify everything
+
+setup: system-packages $(INSTALLED) ## Install system packages (as root) and the Python environment
+
+system-packages:
+	@VENV="$(VENV)" scripts/system-packages.sh $(SYSTEM_PACKAGES)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+check: setup ## Validate the manuscripts and publication.yaml
+	$(PUBLISH) check $(PUBLISH_ARGS)
+
+build: setup ## Build web, PDF and EPUB into output/
+	$(PUBLISH) build $(PUBLISH_ARGS)
+
+verify: setup ## Prove that the formats agree
+	$(PUBLISH) verify $(PUBLISH_ARGS)
+
+test: setup ## Run the test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup ## Run the benchmarks in tests/benchmarks/
+	@echo "make bench: not built yet (the benchmarks arrive with the fast-builds work)"; exit 1
+
+clean: ## Empty output/
+	@if [ -x $(PUBLISH) ]; then $(PUBLISH) clean; else rm -rf output/*; fi

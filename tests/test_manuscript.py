@@ -1,0 +1,85 @@
+"""Loading and parsing a manuscript: positions, typed fields, and pandoc's reading of each part."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from pipeline.diagnostics import Reporter
+from pipeline.manuscript import load_manuscript
+from pipeline.markdown import parse_markdown, stringify, table_text, walk
+from pipeline.readability import prose, reading_grade
+from pipeline.source import SourceText
+
+from conftest import REPO
+
+
+def load(path: Path):
+    reporter = Reporter(path)
+    manuscript = load_manuscript(path, reporter)
+    assert reporter.diagnostics == []
+    return manuscript
+
+
+def test_source_text_maps_offsets_to_lines_and_columns() -> None:
+    source = SourceText("ab\ncd\n\nef")
+    assert source.position(0) == (1, 1)
+    assert source.position(4) == (2, 2)
+    assert source.position(7) == (4, 1)
+    assert source.offset(4, 2) == 8
+    assert source.find("e", (2, 1)) == (4, 1)
+    assert source.find("a", (2, 1)) is None
+
+
+def test_front_matter_is_typed() -> None:
+    manuscript = load(REPO / "manuscripts" / "b12-joint-stiffness.md")
+    front = manuscript.front
+    assert manuscript.slug == "b12-joint-stiffness"
+    assert front.review_date == datetime.date(2027, 11, 20)
+    assert front.version == "3"
+    assert [item.question for item in front.faq][0] == "Does low B12 inflame the joints directly?"
+    assert front.references[0].model_extra["URL"].startswith("https://ods.od.nih.gov/")
+    assert manuscript.body.startswith("\nVitamin B12 helps your nerves work")
+    assert manuscript.source.text.split("\n")[manuscript.body_first_line - 1] == ""
+
+
+def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
+    """An open fence in the summary must not swallow the key points or the body."""
+    text = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
+    path = tmp_path / "fences.md"
+    path.write_text(text.replace("summary: A short summary", "summary: |\n  ::: open\n\n  A short summary"))
+    parsed = parse_markdown(load(path))
+    summary = parsed.nodes[("summary",)]
+    assert summary[0]["t"] == "Div" and stringify(summary) == "A short summary that cites a source [@source]."
+    assert stringify(parsed.nodes[("key-points", 0, "text")]) == "The point is short."
+    tables = [table_text(node) for node in walk(parsed.nodes[()]) if node["t"] == "Table"]
+    assert tables[0].caption == "A table with a caption"
+    assert (tables[0].head, tables[0].body) == ([["Name", "Value"]], [["One", "1"]])
+
+
+def test_citations_are_found_in_every_field() -> None:
+    parsed = parse_markdown(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"))
+    cited_in = {loc[0] if loc else "body" for loc, nodes in parsed.nodes.items()
+                for node in walk(nodes) if node["t"] == "Cite"}
+    assert cited_in == {"key-points", "faq", "body"}
+
+
+def test_prose_leaves_out_tables_and_citations() -> None:
+    parsed = parse_markdown(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"))
+    text = prose(parsed)
+    assert "Subacute combined degeneration" not in text  # a glossary cell
+    assert "@nih" not in text and "[" not in text
+    assert "Tell your doctor if your symptoms come back before your next injection is due." in text
+
+
+def test_reading_grade_uses_a_formula_for_the_language(tmp_path: Path) -> None:
+    base = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
+    hard = "Notwithstanding considerable variability, cobalamin insufficiency characteristically precipitates demyelination."
+    grades = {}
+    for lang in ("en-GB", "es", "de"):
+        path = tmp_path / f"{lang}.md"
+        path.write_text(base.replace("lang: en-GB", f"lang: {lang}").replace("The body is short.", hard))
+        grades[lang] = reading_grade(parse_markdown(load(path)), lang)
+    assert grades["en-GB"] > 10
+    assert grades["es"] is not None
+    assert grades["de"] is None
