@@ -1,4 +1,4 @@
-"""Content checks on a manuscript's parsed Markdown: citations, images, unsafe HTML, tables."""
+"""Content checks on a manuscript's converted Markdown: citations, images, unsafe HTML, tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 from .config import Publication
 from .diagnostics import Reporter
 from .manuscript import Manuscript
-from .markdown import ParsedMarkdown, attributes, stringify, table_text, walk
+from .convert import Converted
+from .pandoc_ast import attributes, stringify, table_text, walk
 from .schema import did_you_mean
 
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset",
@@ -27,7 +28,7 @@ class Context:
     """What the checks of one manuscript need, and where they report."""
 
     manuscript: Manuscript
-    parsed: ParsedMarkdown
+    converted: Converted
     manuscripts_dir: Path
     reporter: Reporter
 
@@ -41,30 +42,30 @@ class Context:
         return (token and self.manuscript.source.find(token, start)) or start
 
 
-def check_manuscript(manuscript: Manuscript, parsed: ParsedMarkdown, publication: Publication | None,
+def check_manuscript(manuscript: Manuscript, converted: Converted, publication: Publication | None,
                      manuscripts_dir: Path, reporter: Reporter, today: datetime.date) -> None:
     """Report every content problem of one manuscript."""
-    context = Context(manuscript, parsed, manuscripts_dir, reporter)
+    context = Context(manuscript, converted, manuscripts_dir, reporter)
     check_references(context)
-    for loc, nodes in parsed.nodes.items():
+    for loc, nodes in converted.nodes.items():
         check_citations(context, loc, nodes)
         check_images(context, loc, nodes)
         check_unsafe_markup(context, loc, nodes)
-    check_tables(context, parsed.nodes[()])
+    check_tables(context, converted.nodes[()])
     check_dates(manuscript, reporter, today)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
 
 
-def cited_keys(parsed: ParsedMarkdown) -> set[str]:
-    return {c["citationId"] for node in walk(list(parsed.nodes.values()))
+def cited_keys(converted: Converted) -> set[str]:
+    return {c["citationId"] for node in walk(list(converted.nodes.values()))
             if node["t"] == "Cite" for c in node["c"][0]}
 
 
 def check_references(context: Context) -> None:
     references = context.manuscript.front.references
     counts = Counter(ref.id for ref in references)
-    cited = cited_keys(context.parsed)
+    cited = cited_keys(context.converted)
     for index, ref in enumerate(references):
         position = context.manuscript.yaml.position(("references", index, "id"))
         if counts[ref.id] > 1:

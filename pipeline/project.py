@@ -12,11 +12,13 @@ from .checks import check_manuscript
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
 from .manuscript import Manuscript, load_manuscript
-from .markdown import MarkdownError, ParsedMarkdown, parse_markdown
+from .convert import CITATION_STYLE, ConversionError, Converted, convert
 from .readability import reading_grade
 from .schema import did_you_mean
 
 MANUSCRIPTS = "manuscripts"
+STYLES = "styles"
+DEFAULT_STYLES = Path(__file__).parent.parent / STYLES
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # output/web/index.html is the site's front page
 
@@ -27,10 +29,10 @@ class ProjectError(Exception):
 
 @dataclass
 class CheckedArticle:
-    """A manuscript that loaded, with its parsed Markdown and measures."""
+    """A manuscript that loaded, with what pandoc made of it and measures."""
 
     manuscript: Manuscript
-    parsed: ParsedMarkdown
+    converted: Converted
     grade: float | None
 
 
@@ -48,6 +50,12 @@ def manuscripts_dir(root: Path) -> Path:
     if not folder.is_dir():
         raise ProjectError(f"no {MANUSCRIPTS}/ folder in {root}: run from the project's root or pass --project")
     return folder
+
+
+def styles_dir(root: Path) -> Path:
+    """The project's own themes, or the ones this tool ships with."""
+    own = root / STYLES
+    return own if own.is_dir() else DEFAULT_STYLES
 
 
 def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
@@ -84,7 +92,7 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         reporters = [Reporter(path, root) for path in paths]
         result.files_checked += len(paths)
         check_slug(slug, paths, reporters)
-        article = check_article(paths[0], folder, publication, reporters[0], today)
+        article = check_article(paths[0], folder, styles_dir(root), publication, reporters[0], today)
         if article:
             result.articles.append(article)
         if article is None or has_errors([d for r in reporters for d in r.diagnostics]):
@@ -107,24 +115,24 @@ def check_slug(slug: str, paths: list[Path], reporters: list[Reporter]) -> None:
             reporter.error((1, 1), "duplicate-slug", f"two manuscripts have the slug '{slug}': also {others}")
 
 
-def check_article(path: Path, folder: Path, publication: Publication | None, reporter: Reporter,
-                  today: datetime.date) -> CheckedArticle | None:
+def check_article(path: Path, folder: Path, styles: Path, publication: Publication | None,
+                  reporter: Reporter, today: datetime.date) -> CheckedArticle | None:
     manuscript = load_manuscript(path, reporter)
     if manuscript is None:
         return None
     try:
-        parsed = parse_markdown(manuscript)
-    except MarkdownError as error:
-        reporter.error((manuscript.body_first_line, 1), "markdown", f"pandoc could not read the Markdown: {error}")
+        converted = convert(manuscript, styles / CITATION_STYLE)
+    except ConversionError as error:
+        reporter.error((manuscript.body_first_line, 1), "pandoc", f"pandoc could not convert the manuscript: {error}")
         return None
-    check_manuscript(manuscript, parsed, publication, folder, reporter, today)
-    grade = reading_grade(parsed, manuscript.front.lang)
+    check_manuscript(manuscript, converted, publication, folder, reporter, today)
+    grade = reading_grade(converted, manuscript.front.lang)
     target = publication.readability.target_grade if publication else None
     if grade is not None and target is not None and grade > target:
         reporter.warning(manuscript.yaml.position(("title",)), "readability",
                          f"reading grade {grade:g} is above the target {target:g}",
                          "use shorter sentences and everyday words")
-    return CheckedArticle(manuscript, parsed, grade)
+    return CheckedArticle(manuscript, converted, grade)
 
 
 def check_booklets(publication: Publication, yaml, slugs: set[str], reporter: Reporter) -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from .markdown import ParsedMarkdown, stringify
+from .convert import Converted
+from .pandoc_ast import stringify
 
 # Fragments read as running prose; tables, references and titles are not.
 PROSE_FIELDS = ("summary", "key-points", "faq")
 SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 
 
-def prose(parsed: ParsedMarkdown) -> str:
+def prose(converted: Converted) -> str:
     """The article's running text, one paragraph or list item per line."""
     lines: list[str] = []
-    for loc, nodes in parsed.nodes.items():
+    for loc, nodes in converted.nodes.items():
         if loc == () or (loc[0] in PROSE_FIELDS and loc[-1] != "title"):
             _paragraphs(nodes, lines)
     return "\n".join(lines)
@@ -41,17 +42,17 @@ def _add_sentence(text: str, lines: list[str]) -> None:
         lines.append(text if text.endswith(SENTENCE_ENDS) else text + ".")
 
 
-def reading_grade(parsed: ParsedMarkdown, lang: str) -> float | None:
+def reading_grade(converted: Converted, lang: str) -> float | None:
     """School grade needed to read the prose, with a formula made for its language; None if none fits."""
     import textstat  # noqa: PLC0415 - loads dictionaries; only `check` needs it
 
     formula = {"en": textstat.flesch_kincaid_grade, "es": textstat.crawford}.get(lang.split("-")[0].lower())
-    text = prose(parsed)
+    text = prose(converted)
     if formula is None or not text.strip():
         return None
     textstat.set_lang(lang.split("-")[0].lower())
     return round(float(formula(text)), 1)
 
 
-def word_count(parsed: ParsedMarkdown) -> int:
-    return len(prose(parsed).split())
+def word_count(converted: Converted) -> int:
+    return len(prose(converted).split())

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from pipeline.diagnostics import Reporter
 from pipeline.manuscript import load_manuscript
-from pipeline.markdown import parse_markdown, stringify, table_text, walk
+from pipeline.convert import convert
+from pipeline.pandoc_ast import stringify, table_text, walk
 from pipeline.readability import prose, reading_grade
 from pipeline.source import SourceText
 
 from conftest import REPO
+
+STYLE = REPO / "styles" / "numeric.csl"
 
 
 def load(path: Path):
@@ -48,9 +51,9 @@ def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
     text = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
     path = tmp_path / "fences.md"
     path.write_text(text.replace("summary: A short summary", "summary: |\n  ::: open\n\n  A short summary"))
-    parsed = parse_markdown(load(path))
+    parsed = convert(load(path), STYLE)
     summary = parsed.nodes[("summary",)]
-    assert summary[0]["t"] == "Div" and stringify(summary) == "A short summary that cites a source [@source]."
+    assert summary[0]["t"] == "Div" and stringify(summary) == "A short summary that cites a source [1]."
     assert stringify(parsed.nodes[("key-points", 0, "text")]) == "The point is short."
     tables = [table_text(node) for node in walk(parsed.nodes[()]) if node["t"] == "Table"]
     assert tables[0].caption == "A table with a caption"
@@ -58,14 +61,14 @@ def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
 
 
 def test_citations_are_found_in_every_field() -> None:
-    parsed = parse_markdown(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"))
+    parsed = convert(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"), STYLE)
     cited_in = {loc[0] if loc else "body" for loc, nodes in parsed.nodes.items()
                 for node in walk(nodes) if node["t"] == "Cite"}
     assert cited_in == {"key-points", "faq", "body"}
 
 
 def test_prose_leaves_out_tables_and_citations() -> None:
-    parsed = parse_markdown(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"))
+    parsed = convert(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"), STYLE)
     text = prose(parsed)
     assert "Subacute combined degeneration" not in text  # a glossary cell
     assert "@nih" not in text and "[" not in text
@@ -79,7 +82,7 @@ def test_reading_grade_uses_a_formula_for_the_language(tmp_path: Path) -> None:
     for lang in ("en-GB", "es", "de"):
         path = tmp_path / f"{lang}.md"
         path.write_text(base.replace("lang: en-GB", f"lang: {lang}").replace("The body is short.", hard))
-        grades[lang] = reading_grade(parse_markdown(load(path)), lang)
+        grades[lang] = reading_grade(convert(load(path), STYLE), lang)
     assert grades["en-GB"] > 10
     assert grades["es"] is not None
     assert grades["de"] is None

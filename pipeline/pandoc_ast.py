@@ -1,86 +1,10 @@
-"""Pandoc's reading of a manuscript's Markdown: the body and every Markdown field, in one call."""
+"""Reading pandoc's JSON AST: walking it, its text, its tables, its attributes."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
-import pypandoc
-
-from .manuscript import Manuscript
-
-FRAGMENT_READER = Path(__file__).parent / "pandoc" / "fragments.lua"
-BODY_KEY = "body"
 BLOCKS = frozenset({"Para", "Plain", "Header", "Div", "BlockQuote"})
-
-
-class MarkdownError(Exception):
-    """Pandoc could not read a manuscript."""
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """Markdown written in one front-matter field, or the body."""
-
-    loc: tuple  # YAML path of the field; () for the body
-    text: str
-
-
-@dataclass(frozen=True)
-class ParsedMarkdown:
-    """Pandoc AST nodes for each fragment, keyed by the fragment's YAML path."""
-
-    nodes: dict[tuple, list]
-
-
-def markdown_fragments(manuscript: Manuscript) -> list[Fragment]:
-    """Every piece of Markdown in reading order: title, summary, key points, body, FAQ."""
-    front = manuscript.front
-    fragments = [Fragment(("title",), front.title)]
-    if front.subtitle:
-        fragments.append(Fragment(("subtitle",), front.subtitle))
-    fragments.append(Fragment(("summary",), front.summary))
-    for index, point in enumerate(front.key_points):
-        fragments += [Fragment(("key-points", index, "title"), point.title),
-                      Fragment(("key-points", index, "text"), point.text)]
-    fragments.append(Fragment((), manuscript.body))
-    for index, item in enumerate(front.faq):
-        fragments += [Fragment(("faq", index, "question"), item.question),
-                      Fragment(("faq", index, "answer"), item.answer)]
-    return fragments
-
-
-def fragment_key(loc: tuple) -> str:
-    return "/".join(str(part) for part in loc) or BODY_KEY
-
-
-def pandoc_input(fragments: list[Fragment]) -> str:
-    return json.dumps({"fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments]},
-                      ensure_ascii=False)
-
-
-def run_pandoc(fragments: list[Fragment], *options: str) -> str:
-    """Read the fragments with pandoc, sandboxed: it reads no files and fetches nothing."""
-    command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER), *options]
-    process = subprocess.run(command, input=pandoc_input(fragments), capture_output=True,
-                             text=True, encoding="utf-8")
-    if process.returncode != 0:
-        raise MarkdownError(process.stderr.strip() or f"pandoc exited with status {process.returncode}")
-    return process.stdout
-
-
-def parse_markdown(manuscript: Manuscript) -> ParsedMarkdown:
-    """Read all of a manuscript's Markdown in one pandoc call into AST nodes per fragment."""
-    fragments = markdown_fragments(manuscript)
-    document = json.loads(run_pandoc(fragments, "--to", "json"))
-    keys = {fragment_key(f.loc): f.loc for f in fragments}
-    nodes = {}
-    for div in document["blocks"]:
-        (_id, _classes, pairs), blocks = div["c"]
-        nodes[keys[dict(pairs)["fragment"]]] = blocks
-    return ParsedMarkdown(nodes)
 
 
 def walk(node):

@@ -1,0 +1,155 @@
+"""The one pandoc call per article: every Markdown part, citations numbered, to HTML and AST."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+
+from .manuscript import Manuscript, Reference
+from .sanitize import clean_html
+
+PANDOC_DIR = Path(__file__).parent / "pandoc"
+FRAGMENT_READER = PANDOC_DIR / "fragments.lua"
+PARTS_WRITER = PANDOC_DIR / "parts.lua"
+CITATION_STYLE = "numeric.csl"  # in the styles folder
+BODY_KEY = "body"
+# Ids the page templates use; a body heading with one of them gets a suffix instead.
+RESERVED_IDS = ("summary", "key-points", "contents", "faq", "references", "disclaimer",
+                "downloads", "main", "refs", "article-title")
+CSL_DATES = frozenset({"accessed", "available-date", "event-date", "issued", "original-date", "submitted"})
+CSL_NAMES = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
+                       "compiler", "contributor", "director", "illustrator", "interviewer", "recipient"})
+
+
+class ConversionError(Exception):
+    """Pandoc could not read or convert a manuscript."""
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Markdown written in one front-matter field, or the body."""
+
+    loc: tuple  # YAML path of the field; () for the body
+    text: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One fragment, rendered: sanitised HTML and the text a reader sees."""
+
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedReference:
+    id: str
+    number: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One in-text citation: its element id, the fragment it is in, and the keys it cites."""
+
+    id: str
+    fragment: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Everything pandoc made of one manuscript."""
+
+    nodes: dict[tuple, list]  # AST blocks per fragment, keyed by YAML path; () is the body
+    parts: dict[tuple, Part]
+    references: list[RenderedReference]
+    citations: list[Citation]
+
+
+def markdown_fragments(manuscript: Manuscript) -> list[Fragment]:
+    """Every piece of Markdown in reading order: title, summary, key points, body, FAQ."""
+    front = manuscript.front
+    fragments = [Fragment(("title",), front.title)]
+    if front.subtitle:
+        fragments.append(Fragment(("subtitle",), front.subtitle))
+    fragments.append(Fragment(("summary",), front.summary))
+    for index, point in enumerate(front.key_points):
+        fragments += [Fragment(("key-points", index, "title"), point.title),
+                      Fragment(("key-points", index, "text"), point.text)]
+    fragments.append(Fragment((), manuscript.body))
+    for index, item in enumerate(front.faq):
+        fragments += [Fragment(("faq", index, "question"), item.question),
+                      Fragment(("faq", index, "answer"), item.answer)]
+    return fragments
+
+
+def fragment_key(loc: tuple) -> str:
+    return "/".join(str(part) for part in loc) or BODY_KEY
+
+
+def convert(manuscript: Manuscript, citation_style: Path) -> Converted:
+    """Convert a manuscript with pandoc, sandboxed: it reads no file but its own scripts and style."""
+    fragments = markdown_fragments(manuscript)
+    article = {
+        "lang": manuscript.front.lang,
+        "reserved-ids": RESERVED_IDS,
+        "fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments],
+        "references": [csl_item(ref) for ref in manuscript.front.references],
+    }
+    output = run_pandoc(json.dumps(article, ensure_ascii=False), "--citeproc", "--csl", str(citation_style))
+    return read_parts(json.loads(output), {fragment_key(f.loc): f.loc for f in fragments})
+
+
+def run_pandoc(article_json: str, *options: str) -> str:
+    command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER),
+               "--to", str(PARTS_WRITER), *options]
+    process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8")
+    if process.returncode != 0:
+        raise ConversionError(process.stderr.strip() or f"pandoc exited with status {process.returncode}")
+    return process.stdout
+
+
+def read_parts(output: dict, locs: dict[str, tuple]) -> Converted:
+    nodes, parts = {}, {}
+    for fragment in output["fragments"]:
+        loc = locs[fragment["key"]]
+        nodes[loc] = fragment["blocks"]
+        parts[loc] = Part(clean_html(fragment["html"]), fragment["text"].strip())
+    references = [RenderedReference(r["id"], r["number"], clean_html(r["html"]), r["text"])
+                  for r in output["references"]]
+    citations = [Citation(c["id"], c["fragment"], tuple(c["keys"])) for c in output["citations"]]
+    return Converted(nodes, parts, references, citations)
+
+
+def csl_item(reference: Reference) -> dict:
+    """A reference as CSL JSON: dates as date-parts, plain-string names as literals."""
+    item = {"id": reference.id, "type": reference.type, "title": reference.title}
+    for key, value in (reference.model_extra or {}).items():
+        if key in CSL_DATES:
+            item[key] = csl_date(value)
+        elif key in CSL_NAMES:
+            item[key] = [name if isinstance(name, dict) else {"literal": str(name)}
+                         for name in (value if isinstance(value, list) else [value])]
+        else:
+            item[key] = json.loads(json.dumps(value, default=str))
+    return item
+
+
+def csl_date(value) -> dict:
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return {"raw": value}
+    if isinstance(value, datetime.date):
+        return {"date-parts": [[value.year, value.month, value.day]]}
+    if isinstance(value, int):
+        return {"date-parts": [[value]]}
+    return value

@@ -1,0 +1,71 @@
+-- A pandoc writer that returns an article's parts as JSON instead of one HTML page:
+--   {"fragments": [{"key", "html", "text", "blocks"}],
+--    "references": [{"id", "number", "html", "text"}], "citations": [{"id", "fragment", "keys"}]}
+-- `blocks` is the fragment's pandoc AST (with its Cite elements), which the checks read.
+-- Every in-text citation gets an id (cite-1, cite-2, ...) so references can link back.
+
+local html_options = {wrap_text = 'wrap-none'}
+
+local function write_html(blocks, meta)
+  -- A fragment that is one paragraph (a title, a question) is written without <p>.
+  if #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
+    blocks = {pandoc.Plain(blocks[1].content)}
+  end
+  return pandoc.write(pandoc.Pandoc(blocks, meta), 'html5', html_options)
+end
+
+local function write_text(blocks, meta)
+  return pandoc.write(pandoc.Pandoc(blocks, meta), 'plain', html_options)
+end
+
+local function number_citations(div, citations)
+  return div:walk {
+    Cite = function(cite)
+      local id = 'cite-' .. (#citations + 1)
+      local keys = {}
+      for _, citation in ipairs(cite.citations) do table.insert(keys, citation.id) end
+      table.insert(citations, {id = id, fragment = div.attributes.fragment, keys = keys})
+      return pandoc.Span(cite.content, pandoc.Attr(id, {'citation'}, {{'cites', table.concat(keys, ' ')}}))
+    end
+  }
+end
+
+local function reference_entries(refs, meta)
+  -- Citeproc writes each entry as a paragraph of two spans: the number and the entry.
+  local entries = {}
+  for _, entry in ipairs(refs.content) do
+    local number, body = pandoc.Inlines{}, pandoc.Inlines{}
+    for _, inline in ipairs(entry.content[1].content) do
+      if inline.t == 'Span' and inline.classes:includes('csl-left-margin') then
+        number = inline.content
+      elseif inline.t == 'Span' and inline.classes:includes('csl-right-inline') then
+        body = inline.content
+      end
+    end
+    table.insert(entries, {
+      id = entry.identifier:gsub('^ref%-', ''),
+      number = pandoc.utils.stringify(number):gsub('%.%s*$', ''),
+      html = write_html({pandoc.Plain(body)}, meta),
+      text = pandoc.utils.stringify(body),
+    })
+  end
+  return entries
+end
+
+function Writer(doc, opts)
+  local result = {fragments = {}, references = {}, citations = {}}
+  for _, block in ipairs(doc.blocks) do
+    if block.t == 'Div' and block.attributes.fragment then
+      local div = number_citations(block, result.citations)
+      table.insert(result.fragments, {
+        key = div.attributes.fragment,
+        html = write_html(div.content, doc.meta),
+        text = write_text(div.content, doc.meta),
+        blocks = block.content,
+      })
+    elseif block.t == 'Div' and block.identifier == 'refs' then
+      result.references = reference_entries(block, doc.meta)
+    end
+  end
+  return pandoc.json.encode(result)
+end
