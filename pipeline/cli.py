@@ -59,12 +59,46 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
     sys.exit(EXIT_CONTENT if has_errors(result.diagnostics, strict) else EXIT_OK)
 
 
+def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
+    return chosen
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
+@click.option("--format", "formats", default="web,pdf,epub", show_default=True, callback=parse_formats,
+              help="Formats to build, comma-separated.")
+@click.option("--page-size", type=click.Choice(["A4", "A5", "letter"]), help="Leaflet paper size (default: publication.yaml's).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @project_option
-def build(slugs: tuple[str, ...], project: Path) -> None:
+def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, report: Path | None,
+          project: Path) -> None:
     """Build the web site, PDF leaflets and EPUB booklets into output/."""
-    click.echo("publish build: not built yet (rendering is not implemented); nothing was written", err=True)
+    from .build import build as run_build
+    from .project import ProjectError
+
+    try:
+        result = run_build(project, slugs, formats, page_size)
+    except ProjectError as error:
+        raise UsageProblem(str(error)) from None
+    for diagnostic in result.check.diagnostics:
+        click.echo(str(diagnostic))
+    for path in result.written:
+        click.echo(f"wrote output/{path}")
+    for path in result.skipped:
+        click.echo(f"skipped output/{path}")
+    for name, reason in result.failed.items():
+        click.echo(f"failed {name}: {reason}")
+    click.echo(f"built {len(result.written)} file{'s' * (len(result.written) != 1)}, {len(result.failed)} failed")
+    if report:
+        write_report(report, {"written": result.written, "skipped": result.skipped, "failed": result.failed,
+                              "diagnostics": [d.as_dict() for d in result.check.diagnostics]})
+    sys.exit(EXIT_CONTENT if result.failed else EXIT_OK)
 
 
 @main.command()

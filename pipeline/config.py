@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field
@@ -82,6 +82,12 @@ def _manuscript_list(value: Any) -> Any:
     return value
 
 
+class LeafletOptions(Model):
+    """How leaflets are printed."""
+
+    page_size: Literal["A4", "A5", "letter"] = Field("A4", description="Paper size of the PDF leaflets.")
+
+
 class Booklet(Model):
     """An EPUB that bundles several articles."""
 
@@ -109,6 +115,8 @@ class Publication(Model):
     contact: Contact
     base_url: Annotated[str, BeforeValidator(_base_url)]
     feedback: Text
+    logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
+    leaflet: LeafletOptions = LeafletOptions()
     readability: Readability = Readability()
     disclaimers: dict[str, Disclaimer] = Field(min_length=1)
     booklets: list[Booklet] = []

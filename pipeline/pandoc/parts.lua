@@ -6,9 +6,14 @@
 
 local html_options = {wrap_text = 'wrap-none'}
 
-local function write_html(blocks, meta)
-  -- A fragment that is one paragraph (a title, a question) is written without <p>.
-  if #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
+local function is_inline_field(key)
+  -- Titles, questions and key points sit inside the template's own elements.
+  return key == 'title' or key == 'subtitle' or key:match('/question$') or key:match('^key%-points/')
+end
+
+local function write_html(blocks, meta, inline)
+  -- An inline field that is one paragraph is written without <p>.
+  if inline and #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
     blocks = {pandoc.Plain(blocks[1].content)}
   end
   return pandoc.write(pandoc.Pandoc(blocks, meta), 'html5', html_options)
@@ -45,7 +50,7 @@ local function reference_entries(refs, meta)
     table.insert(entries, {
       id = entry.identifier:gsub('^ref%-', ''),
       number = pandoc.utils.stringify(number):gsub('%.%s*$', ''),
-      html = write_html({pandoc.Plain(body)}, meta),
+      html = write_html({pandoc.Plain(body)}, meta, true),
       text = pandoc.utils.stringify(body),
     })
   end
@@ -59,7 +64,7 @@ function Writer(doc, opts)
       local div = number_citations(block, result.citations)
       table.insert(result.fragments, {
         key = div.attributes.fragment,
-        html = write_html(div.content, doc.meta),
+        html = write_html(div.content, doc.meta, is_inline_field(div.attributes.fragment)),
         text = write_text(div.content, doc.meta),
         blocks = block.content,
       })

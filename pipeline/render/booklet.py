@@ -1,0 +1,149 @@
+"""EPUB 3 booklets: cover, title page, one chapter per article, navigation, accessibility metadata."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from ..config import Booklet, Publication
+from ..document import Document
+from .cover import cover_png
+from .html import edit_fragment, mark_header_cells, mark_noterefs
+from .theme import build_time, environment, labels
+
+EPUB = "epub"
+STYLESHEET = "booklet.css"
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+ACCESSIBILITY_SUMMARY = (
+    "Text with headings, a table of contents and landmarks; tables have header rows and "
+    "captions; images have text alternatives; numbered references are linked endnotes. "
+    "No flashing, sound or motion. Meets WCAG 2.2 Level AA."
+)
+
+
+def chapter_name(document: Document) -> str:
+    return f"{document.slug}.xhtml"
+
+
+def render_booklet(booklet: Booklet, documents: list[Document], publication: Publication,
+                   styles: Path, manuscripts_dir: Path) -> bytes:
+    """Assemble one EPUB from already converted documents, byte-reproducibly."""
+    from ebooklib import epub  # noqa: PLC0415 - only builds need it
+
+    env, lang = environment(styles, EPUB), documents[0].lang
+    words = labels(styles, lang)
+    modified = build_time(max(document.date for document in documents))
+    book = epub.EpubBook()
+    describe(book, booklet, publication, lang, documents)
+    css = epub.EpubItem(uid="style", file_name=f"styles/{STYLESHEET}", media_type="text/css",
+                        content=(styles / EPUB / STYLESHEET).read_bytes())
+    book.add_item(css)
+    book.set_cover("cover.png", cover_png(booklet, publication), create_page=False)
+    cover = epub.EpubHtml(uid="cover-page", title=words.format("cover-alt", title=booklet.title),
+                          file_name="cover.xhtml", lang=lang)
+    cover.content = env.get_template("cover.html").render(booklet=booklet, labels=words)
+    chapters = [chapter(env, document, styles, css) for document in documents]
+    title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang)
+    title_page.content = env.get_template("title-page.html").render(
+        booklet=booklet, publication=publication, labels=words,
+        chapters=[(document, chapter_name(document)) for document in documents])
+    title_page.add_item(css)
+    for item in [cover, title_page, *chapters, *images(documents, manuscripts_dir)]:
+        book.add_item(item)
+    book.toc = [epub.Link("title-page.xhtml", words.title_page, "toc-title-page"),
+                *[toc_entry(epub, document) for document in documents]]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": words.format("cover-alt", title=booklet.title)},
+        {"type": "toc", "href": "nav.xhtml", "title": words.contents},
+        {"type": "text", "href": chapter_name(documents[0]), "title": words.start_reading},
+    ]
+    book.spine = [cover, title_page, "nav", *chapters]
+    return write_reproducibly(epub, book, modified, words.contents)
+
+
+def describe(book, booklet: Booklet, publication: Publication, lang: str, documents: list[Document]) -> None:
+    """Booklet metadata and the accessibility metadata retailers and the EAA expect."""
+    book.set_identifier(booklet.identifier)
+    book.set_title(booklet.title)
+    book.set_language(lang)
+    book.add_author(publication.publisher)
+    book.add_metadata("DC", "publisher", publication.publisher)
+    book.add_metadata("DC", "date", max(document.date for document in documents).isoformat())
+    if booklet.description:
+        book.add_metadata("DC", "description", booklet.description)
+    has_images = any(document.images for document in documents)
+    modes = ["textual", "visual"] if has_images else ["textual"]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
+                "alternativeText" if has_images else None, "tableHeaders" if any_tables(documents) else None]
+    for mode in modes:
+        book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for feature in filter(None, features):
+        book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    book.add_metadata(None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
+
+
+def any_tables(documents: list[Document]) -> bool:
+    return any("<table" in document.body.html for document in documents)
+
+
+def chapter(env, document: Document, styles: Path, css):
+    from ebooklib import epub  # noqa: PLC0415
+
+    item = epub.EpubHtml(uid=f"chapter-{document.slug}", title=document.title.text,
+                         file_name=chapter_name(document), lang=document.lang)
+    item.content = env.get_template("chapter.html").render(
+        doc=document, labels=labels(styles, document.lang),
+        body=epub_html(document.body.html),
+        faq=[(entry.question.html, epub_html(entry.answer.html)) for entry in document.faq],
+        summary=epub_html(document.summary.html),
+        key_points=[(point.title.html, epub_html(point.text.html)) for point in document.key_points],
+    )
+    item.add_item(css)
+    return item
+
+
+def epub_html(html: str) -> str:
+    return edit_fragment(html, lambda root: (mark_header_cells(root), mark_noterefs(root)))
+
+
+def toc_entry(epub, document: Document):
+    """A chapter, with its sections beneath it when it has any (an empty section fails EPUBCheck)."""
+    link = epub.Link(chapter_name(document), document.title.text, f"toc-{document.slug}")
+    sections = [epub.Link(f"{chapter_name(document)}#{heading.id}", heading.text, f"toc-{document.slug}-{heading.id}")
+                for heading in document.headings if heading.level == 2]
+    return (epub.Section(document.title.text, chapter_name(document)), sections) if sections else link
+
+
+def images(documents: list[Document], manuscripts_dir: Path):
+    from ebooklib import epub  # noqa: PLC0415
+
+    paths = dict.fromkeys(image for document in documents for image in document.images)
+    return [epub.EpubItem(uid=f"image-{index}", file_name=path,
+                          media_type=MEDIA_TYPES[Path(path).suffix.lower()],
+                          content=(manuscripts_dir / path).read_bytes())
+            for index, path in enumerate(paths, start=1)]
+
+
+def write_reproducibly(epub, book, modified: datetime, landmarks_title: str) -> bytes:
+    """Write the EPUB, then rewrite its zip with fixed entry times (mimetype first, stored)."""
+    raw = io.BytesIO()
+    epub.write_epub(raw, book, {"mtime": modified, "epub3_pages": False, "raise_exceptions": True,
+                                  "landmark_title": landmarks_title})
+    stamp = modified.timetuple()[:6]
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(result, "w") as target:
+        names = sorted(source.namelist(), key=lambda name: (name != "mimetype", name))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return result.getvalue()

@@ -1,0 +1,79 @@
+"""PDF leaflets: standard and large print, tagged (PDF/UA-1), from the print templates."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..config import Publication
+from ..document import Document
+from .html import edit_fragment, mark_header_cells
+from .theme import build_time, environment, labels
+
+PRINT = "print"
+VARIANTS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
+PAGE_SIZES = {"A4": "A4", "A5": "A5", "letter": "letter"}
+
+
+def leaflet_name(slug: str, variant: str) -> str:
+    return f"{slug}.pdf" if variant == "standard" else f"{slug}.{variant}.pdf"
+
+
+def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
+                   styles: Path, manuscripts_dir: Path) -> bytes:
+    """Lay out one leaflet; only files under manuscripts/ and styles/ can be read."""
+    from weasyprint import HTML  # noqa: PLC0415 - slow to import; only builds need it
+
+    html = leaflet_html(document, publication, variant, page_size, styles)
+    fetcher = project_fetcher(manuscripts_dir, styles)
+    return HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", presentational_hints=False, pdf_identifier=document.source_hash[:32].encode())
+
+
+def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
+                 styles: Path) -> str:
+    env = environment(styles, PRINT)
+    modified = build_time(document.date)
+    return env.get_template("leaflet.html").render(
+        doc=document, publication=publication, labels=labels(styles, document.lang), variant=variant,
+        page_size=PAGE_SIZES[page_size],
+        stylesheets=[(styles / PRINT / name).as_uri() for name in VARIANTS[variant]],
+        created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        body=print_html(document.body.html),
+        faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],
+        logo=publication.logo, qr_code=qr_code(document.url),
+    )
+
+
+def print_html(html: str) -> str:
+    return edit_fragment(html, mark_header_cells)
+
+
+def qr_code(url: str) -> str:
+    """The web page's address as a QR code, an SVG data URI that prints sharp at any size."""
+    import segno  # noqa: PLC0415
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#000000")
+
+
+def project_fetcher(*roots: Path):
+    """A WeasyPrint URL fetcher that serves data: URIs and regular files under `roots`, nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
+
+    allowed = [root.resolve() for root in roots]
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file":
+                raise ValueError(f"refused to fetch {url}: only project files are read")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_file() or not any(path.is_relative_to(root) for root in allowed):
+                raise ValueError(f"refused to read {path}: not a file under manuscripts/ or styles/")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return ProjectFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)

@@ -1,0 +1,104 @@
+"""The static web site: index, one page per article, assets and downloads, all inside output/web/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Booklet, Publication
+from ..document import Document
+from ..writer import OutputWriter
+from .html import edit_fragment, mark_header_cells, wrap_tables
+from .theme import environment, labels
+
+WEB = "web"
+STYLESHEET = "site.css"
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    href: str  # relative to output/web/
+
+
+def render_site(documents: list[Document], publication: Publication, downloads: dict[str, list[Download]],
+                booklet_downloads: list[Download], styles: Path, manuscripts_dir: Path,
+                writer: OutputWriter, site_hash: str, write_index: bool = True) -> None:
+    """Write every article page, the index, the stylesheet and the images the pages show."""
+    env = environment(styles, WEB)
+    for document in documents:
+        page = render_article(env, document, publication, downloads.get(document.slug, []), styles)
+        writer.write(f"{WEB}/{document.slug}.html", page, document.source_hash)
+        for image in document.images:
+            if f"{WEB}/{image}" not in writer.entries:
+                writer.write(f"{WEB}/{image}", (manuscripts_dir / image).read_bytes(), document.source_hash)
+    writer.write(f"{WEB}/assets/{STYLESHEET}", (styles / WEB / STYLESHEET).read_bytes(), site_hash)
+    if not write_index:
+        return
+    index = env.get_template("index.html").render(
+        documents=documents, publication=publication, booklets=booklet_downloads,
+        labels=labels(styles, site_language(documents)), lang=site_language(documents),
+        canonical=publication.base_url, stylesheet=STYLESHEET)
+    writer.write(f"{WEB}/index.html", index, site_hash)
+
+
+def render_article(env, document: Document, publication: Publication, downloads: list[Download],
+                   styles: Path) -> str:
+    return env.get_template("article.html").render(
+        doc=document, publication=publication, downloads=downloads, lang=document.lang,
+        canonical=document.url, labels=labels(styles, document.lang), stylesheet=STYLESHEET,
+        body=web_html(document.body.html),
+        faq=[(item.question.html, web_html(item.answer.html)) for item in document.faq],
+        structured_data=structured_data(document, publication),
+    )
+
+
+def web_html(html: str) -> str:
+    return edit_fragment(html, lambda root: (mark_header_cells(root), wrap_tables(root)))
+
+
+def site_language(documents: list[Document]) -> str:
+    """The language most articles are written in (English for an empty site)."""
+    languages = [document.lang for document in documents]
+    return max(sorted(set(languages)), key=languages.count) if languages else "en"
+
+
+def structured_data(document: Document, publication: Publication) -> dict:
+    """schema.org JSON-LD: the page as a MedicalWebPage, and its FAQ as an FAQPage."""
+    page = {
+        "@type": "MedicalWebPage",
+        "@id": document.url,
+        "url": document.url,
+        "name": document.title.text,
+        "headline": document.title.text,
+        "description": document.summary.text,
+        "inLanguage": document.lang,
+        "datePublished": document.date.isoformat(),
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "publisher": organisation(publication),
+        "citation": [reference.text for reference in document.references],
+    }
+    if document.authors:
+        page["author"] = [{"@type": "Organization", "name": name} for name in document.authors]
+    graph = [page]
+    if document.faq:
+        graph.append({
+            "@type": "FAQPage",
+            "@id": f"{document.url}#faq",
+            "url": document.url,
+            "inLanguage": document.lang,
+            "mainEntity": [{"@type": "Question", "name": item.question.text,
+                            "acceptedAnswer": {"@type": "Answer", "text": item.answer.text}}
+                           for item in document.faq],
+        })
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def organisation(publication: Publication) -> dict:
+    contact = publication.contact
+    data = {"@type": "Organization", "name": publication.publisher, "url": contact.url or publication.base_url}
+    if contact.phone:
+        data["telephone"] = contact.phone
+    if contact.email:
+        data["email"] = contact.email
+    return data
