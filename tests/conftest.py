@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,32 @@ def samples(tmp_path: Path) -> Path:
     root = tmp_path / "samples"
     shutil.copytree(REPO / "manuscripts", root / "manuscripts")
     return root
+
+
+SOURCE_DATE_EPOCH = "1790000000"
+
+
+def build_copy(source: Path, destination: Path, *args: str) -> Path:
+    """Copy a project (manuscripts and, if any, styles) and build it; return the copy's root."""
+    shutil.copytree(source / "manuscripts", destination / "manuscripts")
+    if (source / "styles").is_dir():
+        shutil.copytree(source / "styles", destination / "styles")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    result = publish("build", *args, project=destination)
+    assert result.exit_code == 0, result.output
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory) -> Path:
+    """The repository's manuscripts and styles, built once per test run."""
+    return build_copy(REPO, tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture(scope="session")
+def built_other(tmp_path_factory) -> Path:
+    """A second project: Spanish and US English, a 60-row table, A5, no booklets defined."""
+    return build_copy(FIXTURES / "render", tmp_path_factory.mktemp("other"))
 
 
 def publish(*args: str, project: Path):
