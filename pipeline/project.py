@@ -88,6 +88,7 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
     result = CheckResult(publication)
     if publication is not None:
         check_booklets(publication, config_yaml, set(all_paths), config_reporter)
+        check_logo(publication, config_yaml, folder, config_reporter)
     for slug, paths in chosen.items():
         reporters = [Reporter(path, root) for path in paths]
         result.files_checked += len(paths)
@@ -149,3 +150,12 @@ def check_booklets(publication: Publication, yaml, slugs: set[str], reporter: Re
                 reporter.error(yaml.position(("booklets", index, "manuscripts", item)), "unknown-manuscript",
                                f"booklet '{booklet.id}' names manuscript '{slug}', which does not exist",
                                did_you_mean(slug, slugs))
+
+
+def check_logo(publication: Publication, yaml, folder: Path, reporter: Reporter) -> None:
+    """The logo is printed on every leaflet, so it must be a file inside manuscripts/."""
+    if publication.logo is None:
+        return
+    path = (folder / publication.logo).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        reporter.error(yaml.position(("logo",)), "logo", f"logo '{publication.logo}' is not a file inside manuscripts/")
