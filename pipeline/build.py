@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import platform
-import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .config import Booklet, Publication
+from .config import Publication, booklets_of
 from .document import Document, build_document
 from .project import CheckResult, check_project, manuscripts_dir, styles_dir
 from .render.booklet import render_booklet
@@ -87,14 +86,6 @@ def write_leaflets(run: Build, page_size: str) -> None:
             run.writer.write(f"pdf/{name}", pdf, document.source_hash)
             label = words.pdf_standard if variant == "standard" else words.pdf_large
             run.downloads[document.slug].append(Download(label, f"downloads/{name}"))
-
-
-def booklets_of(publication: Publication, slugs: list[str]) -> list[tuple[Booklet, list[str]]]:
-    """Each booklet with the slugs it holds; one booklet of every article when none is defined."""
-    booklets = publication.booklets or [Booklet(
-        id="all-articles", title=f"{publication.publisher}: all articles",
-        identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, publication.base_url)}")]
-    return [(b, sorted(slugs) if b.manuscripts == "all" else list(b.manuscripts)) for b in booklets]
 
 
 def write_booklets(run: Build, checked: CheckResult) -> None:

@@ -103,10 +103,36 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 
 @main.command()
 @click.argument("slugs", nargs=-1)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @project_option
-def verify(slugs: tuple[str, ...], project: Path) -> None:
+def verify(slugs: tuple[str, ...], report: Path | None, project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
-    click.echo("publish verify: not built yet (there are no outputs to compare); nothing was verified", err=True)
+    from .project import ProjectError
+    from .verify import verify as run_verify
+
+    try:
+        result = run_verify(project, slugs)
+    except ProjectError as error:
+        raise UsageProblem(str(error)) from None
+    for diagnostic in result.check.diagnostics:
+        if diagnostic.severity == "error":
+            click.echo(str(diagnostic))
+    for difference in result.differences:
+        click.echo(f"difference: {difference}")
+    for article, reason in result.unverified.items():
+        click.echo(f"not verified {article}: {reason}")
+    articles = len(result.seconds)
+    click.echo(f"verified {articles} article{'s' * (articles != 1)} in {len(result.comparisons)} outputs "
+               f"({', '.join(sorted(result.formats))}): {result.elements_checked} elements checked, "
+               f"{len(result.differences)} difference{'s' * (len(result.differences) != 1)}")
+    if report:
+        write_report(report, {
+            "differences": [d.as_dict() for d in result.differences],
+            "unverified": result.unverified,
+            "checked": [{"article": c.article, "format": c.format, "elements": c.checked} for c in result.comparisons],
+            "seconds": {slug: round(seconds, 3) for slug, seconds in result.seconds.items()},
+        })
+    sys.exit(EXIT_CONTENT if result.differences or result.unverified else EXIT_OK)
 
 
 @main.command()

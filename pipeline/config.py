@@ -129,3 +129,11 @@ def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publica
     if not doc:
         return None, None
     return validate(Publication, doc, reporter), doc
+
+
+def booklets_of(publication: Publication, slugs: list[str]) -> list[tuple[Booklet, list[str]]]:
+    """Each booklet with the slugs it holds; one booklet of every article when none is defined."""
+    booklets = publication.booklets or [Booklet(
+        id="all-articles", title=f"{publication.publisher}: all articles",
+        identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, publication.base_url)}")]
+    return [(b, sorted(slugs) if b.manuscripts == "all" else list(b.manuscripts)) for b in booklets]
