@@ -5,9 +5,9 @@ VENV ?= .venv
 PUBLISH_ARGS ?=
 PYTEST_ARGS ?=
 # Debian packages the pipeline needs: WeasyPrint's text stack and fast font subsetter,
-# fonts, Java for EPUBCheck, poppler for looking at PDF pages.
+# fonts, Java for EPUBCheck, poppler for looking at PDF pages, Chromium for the browser tests.
 SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 default-jre-headless poppler-utils
+	fonts-liberation2 default-jre-headless poppler-utils chromium
 
 BIN := $(VENV)/bin
 PUBLISH := $(BIN)/publish

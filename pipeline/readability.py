@@ -42,15 +42,27 @@ def _add_sentence(text: str, lines: list[str]) -> None:
         lines.append(text if text.endswith(SENTENCE_ENDS) else text + ".")
 
 
-def reading_grade(converted: Converted, lang: str) -> float | None:
-    """School grade needed to read the prose, with a formula made for its language; None if none fits."""
+def grade_formulas() -> dict:
+    """A school-grade formula made for each language that has one (textstat's implementations)."""
     import textstat  # noqa: PLC0415 - loads dictionaries; only `check` needs it
 
-    formula = {"en": textstat.flesch_kincaid_grade, "es": textstat.crawford}.get(lang.split("-")[0].lower())
+    return {
+        "en": textstat.flesch_kincaid_grade,              # Flesch-Kincaid grade level
+        "es": textstat.crawford,                          # Crawford: years of schooling, for Spanish
+        "de": lambda text: textstat.wiener_sachtextformel(text, 1),  # Wiener Sachtextformel: school grade
+    }
+
+
+def reading_grade(converted: Converted, lang: str) -> float | None:
+    """School grade needed to read the prose, by a formula made for its language; None if none fits."""
+    import textstat  # noqa: PLC0415
+
+    language = lang.split("-")[0].lower()
+    formula = grade_formulas().get(language)
     text = prose(converted)
     if formula is None or not text.strip():
         return None
-    textstat.set_lang(lang.split("-")[0].lower())
+    textstat.set_lang(language)
     return round(float(formula(text)), 1)
 
 

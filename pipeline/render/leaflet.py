@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 from ..config import Publication
 from ..document import Document
 from .html import edit_fragment, mark_header_cells
+from .pdf_tags import repair_structure
 from .theme import build_time, environment, labels
 
 PRINT = "print"
@@ -27,8 +28,9 @@ def render_leaflet(document: Document, publication: Publication, variant: str, p
 
     html = leaflet_html(document, publication, variant, page_size, styles)
     fetcher = project_fetcher(manuscripts_dir, styles)
-    return HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1", presentational_hints=False, pdf_identifier=document.source_hash[:32].encode())
+    pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", presentational_hints=False)
+    return repair_structure(pdf)
 
 
 def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
