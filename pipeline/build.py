@@ -1,134 +1,352 @@
-"""build(): check everything, convert each article once, then write every format."""
+"""build(): check, plan what is stale, convert and lay out in warm workers, write, record.
+
+Every output has an input key (fingerprint.py). A build works the keys out from file
+hashes and the cache, and redoes only the outputs whose key changed: a build with nothing
+to do reads hashes and stops, without importing pandoc's wrapper or WeasyPrint.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import platform
+import datetime
+import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-from .config import Publication, booklets_of
-from .document import Document, build_document
-from .project import CheckResult, check_project, manuscripts_dir, styles_dir
-from .render.booklet import render_booklet
-from .render.leaflet import VARIANTS, leaflet_name, render_leaflet
-from .render.theme import labels
-from .render.web import Download, render_site
-from .writer import OUTPUT, OutputWriter, read_manifest
+from .article import ArticleCheck, policy_warnings
+from .cache import CachedArticle, load_cached, store_cached
+from .config import Booklet, Publication, booklets_of
+from .diagnostics import Diagnostic, deduplicate, has_errors
+from .fingerprint import article_digest, digest, file_digest, publication_digest, styles_digest, tool_digest
+from .project import check_publication, check_slug, manuscript_paths, manuscripts_dir, select, styles_dir
+from .writer import OUTPUT, OutputWriter, read_manifest, read_tools
 
 FORMATS = ("web", "pdf", "epub")
+VARIANTS = ("standard", "large-print")
 
 
 @dataclass
 class BuildResult:
-    check: CheckResult
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # outputs that were already up to date
     failed: dict[str, str] = field(default_factory=dict)  # what could not be built, and why
-    skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per article processed
+    peak_memory: dict[int, int] = field(default_factory=dict)  # worker pid -> bytes
+
+
+@dataclass
+class Article:
+    """One manuscript during a build: what the cache knew and what this build found."""
+
+    slug: str
+    path: Path
+    cached: CachedArticle | None
+    chosen: bool = True  # built in this run (not left out by a slug selection)
+    key: str = ""
+    check: ArticleCheck | None = None
+    document: object = None  # this run's Document, or the cached one when still valid
+    failed: bool = False
+
+    @property
+    def last_good(self):
+        """The document the published outputs were made from: this run's, or the cache's."""
+        if self.document is not None:
+            return self.document
+        return self.cached.document if self.cached else None
 
 
 @dataclass
 class Build:
-    """What every rendering step of one build shares."""
-
+    root: Path
     publication: Publication
-    styles: Path
-    manuscripts: Path
+    raw_publication: dict
+    formats: tuple[str, ...]
+    page_size: str
+    jobs: int
     writer: OutputWriter
+    previous: dict  # the last manifest's outputs
     result: BuildResult
-    documents: list[Document]
-    downloads: dict[str, list[Download]] = field(default_factory=dict)  # per article slug
-    booklet_downloads: list[Download] = field(default_factory=list)
+    on_event: object
+    articles: dict[str, Article] = field(default_factory=dict)
+
+    @property
+    def manuscripts(self) -> Path:
+        return manuscripts_dir(self.root)
+
+    @property
+    def styles(self) -> Path:
+        return styles_dir(self.root)
+
+    def stale(self, path: str, key: str) -> bool:
+        """Whether an output must be (re)made: no record, another key, or the file is gone."""
+        entry = self.previous.get(path)
+        return entry is None or entry.get("source") != key or not (self.writer.root / path).is_file()
+
+    def write(self, path: str, content: bytes, key: str) -> None:
+        self.writer.write(path, content, key)
+        self.result.written.append(path)
+        self.on_event("wrote", path)
+
+    def keep(self, path: str) -> None:
+        self.writer.entries[path] = self.previous[path]
+        self.result.skipped.append(path)
 
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
-          page_size: str | None = None) -> BuildResult:
-    """Validate, convert once per article, render leaflets, booklets and the site, record the manifest."""
-    root = root.resolve()
-    checked = check_project(root, slugs)
-    result = BuildResult(checked)
-    result.failed.update({slug: "the manuscript has errors" for slug in checked.failed})
-    if checked.publication is None:
-        result.failed["publication.yaml"] = "publication.yaml has errors; nothing was built"
-        return result
-    run = start_build(root, checked, result)
-    if "pdf" in formats:
-        write_leaflets(run, page_size or run.publication.leaflet.page_size)
-    if "epub" in formats and not slugs:
-        write_booklets(run, checked)
-    if "web" in formats:
-        write_site(run, index=not slugs)
-    result.written = sorted(run.writer.entries)
-    run.writer.write_manifest(read_manifest(run.writer.root))
+          page_size: str | None = None, jobs: int | None = None, on_event=None) -> BuildResult:
+    """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest."""
+    result = BuildResult()
+    run = start(root.resolve(), slugs, formats, page_size, jobs or os.cpu_count() or 1, result,
+                on_event or (lambda *args: None))
+    if run is not None:
+        process_articles(run)
+        if "epub" in formats:
+            write_booklets(run)
+        if "web" in formats:
+            write_site(run)
+        finish(run)
+    result.diagnostics = deduplicate(result.diagnostics)
     return result
 
 
-def start_build(root: Path, checked: CheckResult, result: BuildResult) -> Build:
-    """One Document per article that passed its checks: the only input the renderers get."""
-    folder, publication = manuscripts_dir(root), checked.publication
-    documents = [build_document(a.manuscript, a.converted, publication, folder)
-                 for a in checked.articles if a.manuscript.slug not in checked.failed]
-    return Build(publication, styles_dir(root), folder, OutputWriter(root / OUTPUT, tool_versions()),
-                 result, documents, {document.slug: [] for document in documents})
+def start(root, slugs, formats, page_size, jobs, result, on_event) -> Build | None:
+    """Read the configuration, the manifest and the cache; check file names and publication.yaml."""
+    all_paths = manuscript_paths(manuscripts_dir(root))
+    chosen = select(all_paths, slugs)
+    publication, config_diagnostics = check_publication(root, set(all_paths))
+    result.diagnostics += config_diagnostics
+    if publication is None:
+        result.failed["publication.yaml"] = "publication.yaml has errors; nothing was built"
+        return None
+    output = root / OUTPUT
+    run = Build(root, publication, raw_publication(root), formats, page_size or publication.leaflet.page_size,
+                jobs, OutputWriter(output), read_manifest(output), result, on_event)
+    for slug, paths in all_paths.items():
+        article = run.articles[slug] = Article(slug, paths[0], load_cached(output, slug), chosen=slug in chosen)
+        if not article.chosen:
+            article.key = article.cached.key if article.cached else ""
+            continue
+        problems = check_slug(slug, paths, root)
+        result.diagnostics += problems
+        article.failed = has_errors(problems)
+    return run
 
 
-def write_leaflets(run: Build, page_size: str) -> None:
-    for document in run.documents:
-        words = labels(run.styles, document.lang)
-        for variant in VARIANTS:
-            name = leaflet_name(document.slug, variant)
-            try:
-                pdf = render_leaflet(document, run.publication, variant, page_size, run.styles, run.manuscripts)
-            except Exception as error:  # noqa: BLE001 - one bad leaflet must not stop the others
-                run.result.failed[f"pdf/{name}"] = f"{type(error).__name__}: {error}"
-                continue
-            run.writer.write(f"pdf/{name}", pdf, document.source_hash)
-            label = words.pdf_standard if variant == "standard" else words.pdf_large
-            run.downloads[document.slug].append(Download(label, f"downloads/{name}"))
+def raw_publication(root: Path) -> dict:
+    """publication.yaml as plain data, for input keys (already validated by check_publication)."""
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
+    return YAML(typ="safe", pure=True).load((manuscripts_dir(root) / "publication.yaml").read_text(encoding="utf-8"))
 
 
-def write_booklets(run: Build, checked: CheckResult) -> None:
-    """Each booklet is built only when every article in it is: never with a chapter missing."""
-    by_slug = {document.slug: document for document in run.documents}
-    every_slug = sorted({a.manuscript.slug for a in checked.articles} | set(checked.failed))
-    for booklet, members in booklets_of(run.publication, every_slug):
-        name = f"epub/{booklet.id}.epub"
-        broken = [slug for slug in members if slug not in by_slug]
+# --- keys ------------------------------------------------------------------------------------
+
+def article_key(run: Build, article: Article, media: list[str]) -> str:
+    return article_digest(article.path, media, run.manuscripts,
+                          publication_digest(run.raw_publication, run.manuscripts))
+
+
+def leaflet_path(slug: str, variant: str) -> str:
+    return f"pdf/{slug}.pdf" if variant == "standard" else f"pdf/{slug}.{variant}.pdf"
+
+
+def leaflet_key(run: Build, article: Article, variant: str) -> str:
+    return digest(article.key, styles_digest(run.styles, "print"), run.page_size, variant)
+
+
+def page_key(run: Build, article: Article) -> str:
+    return digest(article.key, styles_digest(run.styles, "web"), [vars(d) for d in downloads_of(run, article.slug)])
+
+
+def variants_of(run: Build) -> tuple[str, ...]:
+    return VARIANTS if "pdf" in run.formats else ()
+
+
+# --- articles --------------------------------------------------------------------------------
+
+def process_articles(run: Build) -> None:
+    """Examine changed articles and lay out stale leaflets and pages, in the worker pool."""
+    tasks = [task for article in run.articles.values() if article.chosen and not article.failed
+             for task in [plan_article(run, article)] if task is not None]
+    if tasks:
+        from .workers import run_articles  # noqa: PLC0415 - only a build with work to do needs WeasyPrint
+
+        run.on_event("start", "articles", len(tasks))
+        run_articles(tasks, run.jobs, lambda outcome: receive(run, outcome))
+    for article in run.articles.values():
+        if article.chosen:
+            report_article(run, article)
+
+
+def plan_article(run: Build, article: Article):
+    """The work an article needs: everything when it changed, its stale outputs otherwise."""
+    cached = article.cached
+    article.key = article_key(run, article, list(cached.document.images) if cached and cached.document else [])
+    if not (cached and cached.key == article.key):
+        return new_task(run, article, variants_of(run), "web" in run.formats, None)
+    article.check, article.document = cached.check, cached.document
+    if article.document is None:
+        article.failed = True
+        return None
+    variants = tuple(v for v in variants_of(run) if run.stale(leaflet_path(article.slug, v), leaflet_key(run, article, v)))
+    page = "web" in run.formats and run.stale(f"web/{article.slug}.html", page_key(run, article))
+    for variant in set(variants_of(run)) - set(variants):
+        run.keep(leaflet_path(article.slug, variant))
+    if "web" in run.formats and not page:
+        run.keep(f"web/{article.slug}.html")
+    return new_task(run, article, variants, page, article.document) if variants or page else None
+
+
+def new_task(run: Build, article: Article, variants: tuple[str, ...], page: bool, document):
+    from .workers import ArticleTask  # noqa: PLC0415
+
+    return ArticleTask(run.root, article.path, article.slug, run.styles, run.publication, run.page_size,
+                       variants, page, downloads_of(run, article.slug), document, article.path.stat().st_size)
+
+
+def receive(run: Build, outcome) -> None:
+    """Write what a worker made as soon as it arrives, and cache the article's document."""
+    article = run.articles[outcome.slug]
+    if outcome.check is not None:
+        article.check, article.document = outcome.check, outcome.document
+        article.failed = outcome.document is None
+        if not article.failed:
+            article.key = article_key(run, article, list(outcome.document.images))
+            store_cached(run.writer.root, CachedArticle(article.key, article.check, article.document))
+    for path, content in sorted(outcome.files.items()):
+        if path.startswith("pdf/"):
+            key = leaflet_key(run, article, "large-print" if path.endswith(".large-print.pdf") else "standard")
+        else:
+            key = page_key(run, article)
+        run.write(path, content, key)
+    for path, reason in outcome.failures.items():
+        run.result.failed[path] = reason
+        run.on_event("failed", path, reason)
+    run.result.seconds[outcome.slug] = outcome.seconds
+    run.result.peak_memory[outcome.worker] = max(outcome.peak_memory, run.result.peak_memory.get(outcome.worker, 0))
+    run.on_event("article", outcome.slug)
+
+
+def report_article(run: Build, article: Article) -> None:
+    """Its diagnostics; and if it failed, its last good outputs are kept but marked stale."""
+    if article.check is not None:
+        run.result.diagnostics += article.check.diagnostics + policy_warnings(
+            article.check, run.publication.readability.target_grade, datetime.date.today())
+    if article.failed:
+        run.result.failed[article.slug] = "the manuscript has errors; its last good outputs are kept"
+        for path in own_outputs(article.slug):
+            if path in run.previous:
+                run.writer.entries[path] = {**run.previous[path], "stale": True}
+
+
+def own_outputs(slug: str) -> list[str]:
+    leaflets = [leaflet_path(slug, variant) for variant in VARIANTS]
+    return [f"web/{slug}.html", *leaflets, *(f"web/downloads/{p.split('/', 1)[1]}" for p in leaflets)]
+
+
+# --- booklets, site, manifest ----------------------------------------------------------------
+
+def booklet_members(run: Build) -> list[tuple[Booklet, list[str]]]:
+    return booklets_of(run.publication, sorted(run.articles))
+
+
+def downloads_of(run: Build, slug: str) -> list:
+    """What an article's page offers to download, given the formats this build makes."""
+    from .render.web import Download  # noqa: PLC0415
+
+    found = [Download("pdf-standard", f"downloads/{slug}.pdf"),
+             Download("pdf-large", f"downloads/{slug}.large-print.pdf")] if "pdf" in run.formats else []
+    if "epub" in run.formats:
+        found += [Download("epub", f"downloads/{booklet.id}.epub", booklet.title)
+                  for booklet, members in booklet_members(run) if slug in members]
+    return found
+
+
+def write_booklets(run: Build) -> None:
+    """A booklet is rebuilt only when every article in it can be: never with a chapter missing."""
+    for booklet, members in booklet_members(run):
+        path = f"epub/{booklet.id}.epub"
+        articles = [run.articles[slug] for slug in members if slug in run.articles]
+        broken = [a.slug for a in articles if a.failed or a.last_good is None] + \
+                 [slug for slug in members if slug not in run.articles]
         if broken:
-            run.result.failed[name] = f"not built: {', '.join(broken)} cannot be built"
+            run.result.failed[path] = f"not built: {', '.join(broken)} cannot be built"
+            run.on_event("failed", path, run.result.failed[path])
+            if path in run.previous:
+                run.writer.entries[path] = {**run.previous[path], "stale": True}
             continue
-        chosen = [by_slug[slug] for slug in members]
+        key = digest([a.key for a in articles], styles_digest(run.styles, "epub"), booklet.model_dump(),
+                     publication_digest(run.raw_publication, run.manuscripts))
+        if not run.stale(path, key):
+            run.keep(path)
+            continue
+        from .render.booklet import render_booklet  # noqa: PLC0415
+
         try:
-            data = render_booklet(booklet, chosen, run.publication, run.styles, run.manuscripts)
+            documents = [a.last_good for a in articles]
+            run.write(path, render_booklet(booklet, documents, run.publication, run.styles, run.manuscripts), key)
         except Exception as error:  # noqa: BLE001 - one bad booklet must not stop the others
-            run.result.failed[name] = f"{type(error).__name__}: {error}"
-            continue
-        run.writer.write(name, data, combined_hash(chosen))
-        download = Download(labels(run.styles, chosen[0].lang).format("epub", title=booklet.title),
-                            f"downloads/{booklet.id}.epub")
-        run.booklet_downloads.append(download)
-        for document in chosen:
-            run.downloads[document.slug].append(download)
+            run.result.failed[path] = f"{type(error).__name__}: {error}"
 
 
-def write_site(run: Build, index: bool) -> None:
-    """The pages, and a copy of every download they link to, so the folder stands alone."""
-    for download in {d.href: d for links in [*run.downloads.values(), run.booklet_downloads] for d in links}.values():
-        folder = "pdf" if download.href.endswith(".pdf") else "epub"
-        run.writer.copy(download.href.replace("downloads", folder, 1), f"web/{download.href}")
-    if not index:
-        run.result.skipped.append("web/index.html (built with every article only)")
-    render_site(run.documents, run.publication, run.downloads, run.booklet_downloads, run.styles,
-                run.manuscripts, run.writer, combined_hash(run.documents), write_index=index)
+def write_site(run: Build) -> None:
+    """The stylesheet, the images pages show, a copy of every download, and the index."""
+    from .render.web import stylesheet_path  # noqa: PLC0415
+
+    css = stylesheet_path(run.styles)
+    copy_if_stale(run, "web/assets/site.css", css, file_digest(css))
+    published = [a for a in run.articles.values() if a.last_good is not None]
+    for image in sorted({image for a in published for image in a.last_good.images}):
+        copy_if_stale(run, f"web/{image}", run.manuscripts / image, file_digest(run.manuscripts / image))
+    for path, entry in sorted(run.writer.entries.items()):
+        if path.startswith(("pdf/", "epub/")) and not entry.get("stale"):
+            copy_if_stale(run, f"web/downloads/{path.split('/', 1)[1]}", run.writer.root / path, entry["sha256"])
+    write_index(run, published)
 
 
-def combined_hash(documents: list[Document]) -> str:
-    return hashlib.sha256("".join(d.source_hash for d in documents).encode()).hexdigest()
+def write_index(run: Build, published: list[Article]) -> None:
+    from .render.web import render_index  # noqa: PLC0415
+
+    booklets = [Download_for(b) for b, _ in booklet_members(run)
+                if "epub" in run.formats and (run.writer.root / "epub" / f"{b.id}.epub").is_file()]
+    key = digest([(a.slug, a.key) for a in published], styles_digest(run.styles, "web"),
+                 [vars(d) for d in booklets], publication_digest(run.raw_publication, run.manuscripts))
+    if not run.stale("web/index.html", key):
+        run.keep("web/index.html")
+        return
+    html = render_index([a.last_good for a in published], run.publication, booklets, run.styles)
+    run.write("web/index.html", html.encode("utf-8"), key)
+
+
+def Download_for(booklet: Booklet):  # noqa: N802 - reads like the Download it makes
+    from .render.web import Download  # noqa: PLC0415
+
+    return Download("epub", f"downloads/{booklet.id}.epub", booklet.title)
+
+
+def copy_if_stale(run: Build, path: str, source: Path, key: str) -> None:
+    if run.stale(path, key):
+        run.write(path, source.read_bytes(), key)
+    elif path not in run.writer.entries:
+        run.keep(path)
+
+
+def finish(run: Build) -> None:
+    """Record the manifest: this build's outputs, earlier ones still valid, and the tools."""
+    fingerprint = tool_digest()
+    tools = read_tools(run.writer.root)
+    if tools.get("fingerprint") != fingerprint:
+        tools = {**tool_versions(), "fingerprint": fingerprint}
+    run.writer.tool_versions = tools
+    if run.result.written or any(e.get("stale") for e in run.writer.entries.values()) or not run.previous:
+        run.writer.write_manifest(run.previous)
 
 
 def tool_versions() -> dict[str, str]:
-    import pypandoc  # noqa: PLC0415 - cheap, but only builds need it
+    import platform  # noqa: PLC0415
+    from importlib import metadata  # noqa: PLC0415
+
+    import pypandoc  # noqa: PLC0415
 
     versions = {"python": platform.python_version(), "pandoc": pypandoc.get_pandoc_version()}
     for package in ("health-publishing-pipeline", "weasyprint", "ebooklib", "nh3"):

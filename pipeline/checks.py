@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -43,7 +42,7 @@ class Context:
 
 
 def check_manuscript(manuscript: Manuscript, converted: Converted, publication: Publication | None,
-                     manuscripts_dir: Path, reporter: Reporter, today: datetime.date) -> None:
+                     manuscripts_dir: Path, reporter: Reporter) -> None:
     """Report every content problem of one manuscript."""
     context = Context(manuscript, converted, manuscripts_dir, reporter)
     check_references(context)
@@ -52,7 +51,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_images(context, loc, nodes)
         check_unsafe_markup(context, loc, nodes)
     check_tables(context, converted.nodes[()])
-    check_dates(manuscript, reporter, today)
+    check_dates(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
 
@@ -189,12 +188,11 @@ def check_tables(context: Context, blocks: list) -> None:
             context.reporter.warning(start, "table-header", "table without a header row")
 
 
-def check_dates(manuscript: Manuscript, reporter: Reporter, today: datetime.date) -> None:
+def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:
+    """A review date before publication is a mistake; one that has passed is a warning of its own."""
     front, position = manuscript.front, manuscript.yaml.position(("review-date",))
     if front.review_date < front.date:
         reporter.error(position, "review-date", f"review date {front.review_date} is before the date {front.date}")
-    elif front.review_date < today:
-        reporter.warning(position, "overdue", f"overdue for review: the review date {front.review_date} has passed")
 
 
 def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter: Reporter) -> None:

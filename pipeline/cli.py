@@ -45,8 +45,10 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for article in result.articles:
-        grade = "not measured for this language" if article.grade is None else f"{article.grade:g}"
-        click.echo(f"{article.manuscript.slug}: reading grade {grade}")
+        if article.manuscript is None:
+            continue
+        grade = "not measured for this language" if article.check.grade is None else f"{article.check.grade:g}"
+        click.echo(f"{article.check.slug}: reading grade {grade}")
     errors = sum(d.severity == "error" for d in result.diagnostics)
     warnings = len(result.diagnostics) - errors
     checked = result.files_checked
@@ -54,7 +56,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     if report:
         write_report(report, {"diagnostics": [d.as_dict() for d in result.diagnostics],
-                              "grades": {a.manuscript.slug: a.grade for a in result.articles},
+                              "grades": {a.check.slug: a.check.grade for a in result.articles if a.manuscript},
                               "failed": result.failed})
     sys.exit(EXIT_CONTENT if has_errors(result.diagnostics, strict) else EXIT_OK)
 
@@ -74,31 +76,33 @@ def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
 @click.option("--format", "formats", default="web,pdf,epub", show_default=True, callback=parse_formats,
               help="Formats to build, comma-separated.")
 @click.option("--page-size", type=click.Choice(["A4", "A5", "letter"]), help="Leaflet paper size (default: publication.yaml's).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @project_option
-def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, report: Path | None,
-          project: Path) -> None:
-    """Build the web site, PDF leaflets and EPUB booklets into output/."""
+def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, jobs: int | None,
+          report: Path | None, project: Path) -> None:
+    """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from .build import build as run_build
+    from .progress import progress_reporter
     from .project import ProjectError
 
     try:
-        result = run_build(project, slugs, formats, page_size)
+        with progress_reporter() as on_event:
+            result = run_build(project, slugs, formats, page_size, jobs, on_event)
     except ProjectError as error:
         raise UsageProblem(str(error)) from None
-    for diagnostic in result.check.diagnostics:
+    for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
-    for path in result.written:
-        click.echo(f"wrote output/{path}")
-    for path in result.skipped:
-        click.echo(f"skipped output/{path}")
     for name, reason in result.failed.items():
         click.echo(f"failed {name}: {reason}")
-    click.echo(f"built {len(result.written)} file{'s' * (len(result.written) != 1)}, {len(result.failed)} failed")
+    written, kept = len(result.written), len(result.skipped)
+    click.echo(f"built {written} file{'s' * (written != 1)}, {kept} up to date, {len(result.failed)} failed")
     if report:
-        write_report(report, {"written": result.written, "skipped": result.skipped, "failed": result.failed,
-                              "diagnostics": [d.as_dict() for d in result.check.diagnostics]})
-    sys.exit(EXIT_CONTENT if result.failed else EXIT_OK)
+        write_report(report, {"written": result.written, "up_to_date": result.skipped, "failed": result.failed,
+                              "seconds": {slug: round(s, 3) for slug, s in result.seconds.items()},
+                              "peak_memory_mb": {str(pid): round(b / 2**20, 1) for pid, b in result.peak_memory.items()},
+                              "diagnostics": [d.as_dict() for d in result.diagnostics]})
+    sys.exit(EXIT_CONTENT if result.failed or has_errors(result.diagnostics) else EXIT_OK)
 
 
 @main.command()

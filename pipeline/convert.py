@@ -8,8 +8,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypandoc
-
 from .manuscript import Manuscript, Reference
 from .sanitize import clean_html
 
@@ -108,6 +106,8 @@ def convert(manuscript: Manuscript, citation_style: Path) -> Converted:
 
 
 def run_pandoc(article_json: str, *options: str) -> str:
+    import pypandoc  # noqa: PLC0415 - locates the pandoc binary; a build with nothing to do never needs it
+
     command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER),
                "--to", str(PARTS_WRITER), *options]
     process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8")

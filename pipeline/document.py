@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -130,3 +132,28 @@ def source_hash(manuscript: Manuscript, manuscripts_dir: Path, images: tuple[str
         digest.update(image.encode("utf-8"))
         digest.update((manuscripts_dir / image).read_bytes())
     return digest.hexdigest()
+
+
+def document_to_json(document: Document) -> dict:
+    """A Document as plain JSON, for the build cache."""
+    data = dataclasses.asdict(document)
+    data["disclaimer"] = document.disclaimer.model_dump()
+    return json.loads(json.dumps(data, default=str))
+
+
+def document_from_json(data: dict) -> Document:
+    def part(value):
+        return Part(**value) if value else None
+
+    return Document(
+        **{**data,
+           "title": part(data["title"]), "subtitle": part(data["subtitle"]),
+           "summary": part(data["summary"]), "body": part(data["body"]),
+           "key_points": tuple(KeyPoint(part(k["title"]), part(k["text"])) for k in data["key_points"]),
+           "faq": tuple(FaqEntry(part(f["question"]), part(f["answer"])) for f in data["faq"]),
+           "references": tuple(Reference(**{**r, "cited_by": tuple(r["cited_by"])}) for r in data["references"]),
+           "disclaimer": Disclaimer(**data["disclaimer"]),
+           "date": date.fromisoformat(data["date"]), "review_date": date.fromisoformat(data["review_date"]),
+           "authors": tuple(data["authors"]),
+           "headings": tuple(Heading(**h) for h in data["headings"]),
+           "images": tuple(data["images"])})

@@ -8,12 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_manuscript
+from .article import Examined, examine, policy_warnings
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
-from .manuscript import Manuscript, load_manuscript
-from .convert import CITATION_STYLE, ConversionError, Converted, convert
-from .readability import reading_grade
 from .schema import did_you_mean
 
 MANUSCRIPTS = "manuscripts"
@@ -28,21 +25,17 @@ class ProjectError(Exception):
 
 
 @dataclass
-class CheckedArticle:
-    """A manuscript that loaded, with what pandoc made of it and measures."""
-
-    manuscript: Manuscript
-    converted: Converted
-    grade: float | None
-
-
-@dataclass
 class CheckResult:
     publication: Publication | None
-    articles: list[CheckedArticle] = field(default_factory=list)
+    articles: list[Examined] = field(default_factory=list)  # every manuscript that was examined
     failed: list[str] = field(default_factory=list)  # slugs that did not load or have errors
-    files_checked: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def good(self) -> list[Examined]:
+        """The examined articles that can be built."""
+        return [a for a in self.articles if a.converted is not None and a.check.slug not in self.failed]
 
 
 def manuscripts_dir(root: Path) -> Path:
@@ -80,32 +73,41 @@ def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> dict[str, li
 def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date | None = None) -> CheckResult:
     """Validate publication.yaml and the manuscripts; collect every problem at once."""
     folder = manuscripts_dir(root)
-    today = today or datetime.date.today()
     all_paths = manuscript_paths(folder)
     chosen = select(all_paths, slugs)
-    config_reporter = Reporter(folder / PUBLICATION_FILE, root)
-    publication, config_yaml = load_publication(folder, config_reporter)
+    publication, config_diagnostics = check_publication(root, set(all_paths))
     result = CheckResult(publication)
-    if publication is not None:
-        check_booklets(publication, config_yaml, set(all_paths), config_reporter)
-        check_logo(publication, config_yaml, folder, config_reporter)
     for slug, paths in chosen.items():
-        reporters = [Reporter(path, root) for path in paths]
+        slug_diagnostics = check_slug(slug, paths, root)
+        article = examine(paths[0], slug, root, styles_dir(root), publication)
+        result.articles.append(article)
+        diagnostics = slug_diagnostics + article.check.diagnostics + policy_warnings(
+            article.check, publication.readability.target_grade if publication else None,
+            today or datetime.date.today())
         result.files_checked += len(paths)
-        check_slug(slug, paths, reporters)
-        article = check_article(paths[0], folder, styles_dir(root), publication, reporters[0], today)
-        if article:
-            result.articles.append(article)
-        if article is None or has_errors([d for r in reporters for d in r.diagnostics]):
+        if article.converted is None or has_errors(diagnostics):
             result.failed.append(slug)
-        for reporter in reporters:
-            result.diagnostics += reporter.diagnostics
-    result.diagnostics = deduplicate(result.diagnostics + config_reporter.diagnostics)
+        result.diagnostics += diagnostics
+    result.diagnostics = deduplicate(result.diagnostics + config_diagnostics)
     return result
 
 
-def check_slug(slug: str, paths: list[Path], reporters: list[Reporter]) -> None:
-    for path, reporter in zip(paths, reporters):
+def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, list[Diagnostic]]:
+    """publication.yaml on its own, and against the manuscripts that exist."""
+    folder = manuscripts_dir(root)
+    reporter = Reporter(folder / PUBLICATION_FILE, root)
+    publication, yaml = load_publication(folder, reporter)
+    if publication is not None:
+        check_booklets(publication, yaml, slugs, reporter)
+        check_logo(publication, yaml, folder, reporter)
+    return publication, reporter.diagnostics
+
+
+def check_slug(slug: str, paths: list[Path], root: Path) -> list[Diagnostic]:
+    """A slug must be usable as a file name in every output, and belong to one manuscript."""
+    diagnostics = []
+    for path in paths:
+        reporter = Reporter(path, root)
         if not SLUG.match(slug):
             reporter.error((1, 1), "slug", f"file name '{path.name}' is not a valid slug",
                            "use lowercase letters, digits and single hyphens, e.g. low-b12.md")
@@ -114,26 +116,8 @@ def check_slug(slug: str, paths: list[Path], reporters: list[Reporter]) -> None:
         if len(paths) > 1:
             others = ", ".join(p.name for p in paths if p != path)
             reporter.error((1, 1), "duplicate-slug", f"two manuscripts have the slug '{slug}': also {others}")
-
-
-def check_article(path: Path, folder: Path, styles: Path, publication: Publication | None,
-                  reporter: Reporter, today: datetime.date) -> CheckedArticle | None:
-    manuscript = load_manuscript(path, reporter)
-    if manuscript is None:
-        return None
-    try:
-        converted = convert(manuscript, styles / CITATION_STYLE)
-    except ConversionError as error:
-        reporter.error((manuscript.body_first_line, 1), "pandoc", f"pandoc could not convert the manuscript: {error}")
-        return None
-    check_manuscript(manuscript, converted, publication, folder, reporter, today)
-    grade = reading_grade(converted, manuscript.front.lang)
-    target = publication.readability.target_grade if publication else None
-    if grade is not None and target is not None and grade > target:
-        reporter.warning(manuscript.yaml.position(("title",)), "readability",
-                         f"reading grade {grade:g} is above the target {target:g}",
-                         "use shorter sentences and everyday words")
-    return CheckedArticle(manuscript, converted, grade)
+        diagnostics += reporter.diagnostics
+    return diagnostics
 
 
 def check_booklets(publication: Publication, yaml, slugs: set[str], reporter: Reporter) -> None:

@@ -36,15 +36,11 @@ class OutputWriter:
         self.entries[relative] = {"sha256": hashlib.sha256(data).hexdigest(), "source": source_hash}
         return path
 
-    def copy(self, source_relative: str, relative: str) -> Path:
-        """Publish an output a second time under another path (downloads on the web site)."""
-        data = (self.root / source_relative).read_bytes()
-        return self.write(relative, data, self.entries[source_relative]["source"])
-
     def write_manifest(self, previous: dict | None = None) -> Path:
         """List every output with its hash, its source hash and the tool versions."""
         outputs = {**(previous or {}), **self.entries}
-        outputs = {path: outputs[path] for path in sorted(outputs) if (self.root / path).is_file()}
+        outputs = {path: outputs[path] for path in sorted(outputs)
+                   if not path.startswith(".") and (self.root / path).is_file()}
         manifest = {"tools": self.tool_versions, "outputs": outputs}
         path = self.root / MANIFEST
         atomic_write(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
@@ -65,6 +61,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_tools(output: Path) -> dict:
+    try:
+        return json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("tools", {})
+    except (OSError, ValueError):
+        return {}
 
 
 def read_manifest(output: Path) -> dict:

@@ -107,20 +107,17 @@ def test_another_articles_pdf(built: Path) -> None:
 
 
 def test_pdf_rebuilt_with_a_changed_table_cell(built: Path) -> None:
-    from weasyprint import HTML
-
-    from pipeline.build import start_build, BuildResult
-    from pipeline.project import check_project
-    from pipeline.render.leaflet import leaflet_html, project_fetcher
+    from pipeline.document import build_document
+    from pipeline.project import check_project, styles_dir
+    from pipeline.render.leaflet import lay_out, leaflet_html
 
     checked = check_project(built, (JOINT,))
-    run = start_build(built, checked, BuildResult(checked))
-    html = leaflet_html(run.documents[0], run.publication, "standard", "A4", run.styles)
+    article, folder, styles = checked.good[0], built / "manuscripts", styles_dir(built)
+    document = build_document(article.manuscript, article.converted, checked.publication, folder)
+    html = leaflet_html(document, checked.publication, "standard", "A4", styles)
     changed = html.replace("<td>Wear of the cartilage over time</td>", "<td>Wear of the bones over time</td>")
     assert changed != html
-    HTML(string=changed, base_url=run.manuscripts.as_uri() + "/",
-         url_fetcher=project_fetcher(run.manuscripts, run.styles)).write_pdf(
-        built / "output" / "pdf" / f"{JOINT}.pdf", pdf_variant="pdf/ua-1")
+    (built / "output" / "pdf" / f"{JOINT}.pdf").write_bytes(lay_out(changed, "standard", styles, folder))
     code, output = verify_output(built, JOINT)
     assert code == 1
     assert (f"difference: {JOINT} [pdf] table 1 row 3 cell 3: expected 'Wear of the cartilage over time', "

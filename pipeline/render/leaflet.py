@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import Publication
 from ..document import Document
 from .html import edit_fragment, mark_header_cells
-from .pdf_tags import repair_structure
 from .theme import build_time, environment, labels
 
 PRINT = "print"
@@ -24,13 +25,39 @@ def leaflet_name(slug: str, variant: str) -> str:
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
                    styles: Path, manuscripts_dir: Path) -> bytes:
     """Lay out one leaflet; only files under manuscripts/ and styles/ can be read."""
+    return lay_out(leaflet_html(document, publication, variant, page_size, styles), variant, styles, manuscripts_dir)
+
+
+def lay_out(html: str, variant: str, styles: Path, manuscripts_dir: Path) -> bytes:
+    """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
     from weasyprint import HTML  # noqa: PLC0415 - slow to import; only builds need it
 
-    html = leaflet_html(document, publication, variant, page_size, styles)
-    fetcher = project_fetcher(manuscripts_dir, styles)
-    pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+    from .pdf_tags import repair_structure  # noqa: PLC0415
+
+    warm = warm_renderer(styles, manuscripts_dir)
+    pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=warm.fetcher).write_pdf(
+        stylesheets=warm.stylesheets[variant], font_config=warm.font_config,
         pdf_variant="pdf/ua-1", presentational_hints=False)
     return repair_structure(pdf)
+
+
+@dataclass
+class WarmRenderer:
+    fetcher: object
+    font_config: object
+    stylesheets: dict[str, list]
+
+
+@lru_cache(maxsize=4)
+def warm_renderer(styles: Path, manuscripts_dir: Path) -> WarmRenderer:
+    """Font configuration, fetcher and parsed stylesheets, made once per process and kept."""
+    from weasyprint import CSS  # noqa: PLC0415
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+
+    fetcher, font_config = project_fetcher(manuscripts_dir, styles), FontConfiguration()
+    stylesheets = {variant: [CSS(filename=str(styles / PRINT / name), url_fetcher=fetcher, font_config=font_config)
+                             for name in names] for variant, names in VARIANTS.items()}
+    return WarmRenderer(fetcher, font_config, stylesheets)
 
 
 def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
@@ -40,7 +67,6 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
     return env.get_template("leaflet.html").render(
         doc=document, publication=publication, labels=labels(styles, document.lang), variant=variant,
         page_size=PAGE_SIZES[page_size],
-        stylesheets=[(styles / PRINT / name).as_uri() for name in VARIANTS[variant]],
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         body=print_html(document.body.html),
         faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],

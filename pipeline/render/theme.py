@@ -43,6 +43,7 @@ def labels(styles: Path, lang: str) -> Labels:
     return Labels(label_table(styles), lang)
 
 
+@lru_cache(maxsize=16)
 def environment(styles: Path, folder: str) -> jinja2.Environment:
     """Templates of one format (web, print, epub), autoescaped; pandoc's HTML is marked safe."""
     env = jinja2.Environment(

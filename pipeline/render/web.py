@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Booklet, Publication
+from ..config import Publication
 from ..document import Document
-from ..writer import OutputWriter
 from .html import edit_fragment, mark_header_cells, wrap_tables
 from .theme import environment, labels
 
@@ -17,40 +16,33 @@ STYLESHEET = "site.css"
 
 @dataclass(frozen=True)
 class Download:
-    label: str
+    kind: str  # a label in labels.yaml: pdf-standard, pdf-large, epub
     href: str  # relative to output/web/
+    title: str = ""  # the booklet's, for EPUBs
 
 
-def render_site(documents: list[Document], publication: Publication, downloads: dict[str, list[Download]],
-                booklet_downloads: list[Download], styles: Path, manuscripts_dir: Path,
-                writer: OutputWriter, site_hash: str, write_index: bool = True) -> None:
-    """Write every article page, the index, the stylesheet and the images the pages show."""
-    env = environment(styles, WEB)
-    for document in documents:
-        page = render_article(env, document, publication, downloads.get(document.slug, []), styles)
-        writer.write(f"{WEB}/{document.slug}.html", page, document.source_hash)
-        for image in document.images:
-            if f"{WEB}/{image}" not in writer.entries:
-                writer.write(f"{WEB}/{image}", (manuscripts_dir / image).read_bytes(), document.source_hash)
-    writer.write(f"{WEB}/assets/{STYLESHEET}", (styles / WEB / STYLESHEET).read_bytes(), site_hash)
-    if not write_index:
-        return
-    index = env.get_template("index.html").render(
-        documents=documents, publication=publication, booklets=booklet_downloads,
-        labels=labels(styles, site_language(documents)), lang=site_language(documents),
-        canonical=publication.base_url, stylesheet=STYLESHEET)
-    writer.write(f"{WEB}/index.html", index, site_hash)
-
-
-def render_article(env, document: Document, publication: Publication, downloads: list[Download],
-                   styles: Path) -> str:
-    return env.get_template("article.html").render(
+def render_page(document: Document, publication: Publication, downloads: list[Download], styles: Path) -> str:
+    """One article's page."""
+    return environment(styles, WEB).get_template("article.html").render(
         doc=document, publication=publication, downloads=downloads, lang=document.lang,
         canonical=document.url, labels=labels(styles, document.lang), stylesheet=STYLESHEET,
         body=web_html(document.body.html),
         faq=[(item.question.html, web_html(item.answer.html)) for item in document.faq],
         structured_data=structured_data(document, publication),
     )
+
+
+def render_index(documents: list[Document], publication: Publication, booklets: list[Download],
+                 styles: Path) -> str:
+    """The front page: every article, and the booklets to download."""
+    lang = site_language(documents)
+    return environment(styles, WEB).get_template("index.html").render(
+        documents=documents, publication=publication, booklets=booklets, labels=labels(styles, lang),
+        lang=lang, canonical=publication.base_url, stylesheet=STYLESHEET)
+
+
+def stylesheet_path(styles: Path) -> Path:
+    return styles / WEB / STYLESHEET
 
 
 def web_html(html: str) -> str:

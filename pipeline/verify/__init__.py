@@ -49,11 +49,8 @@ def verify(root: Path, slugs: tuple[str, ...] = ()) -> VerifyResult:
         result.unverified["publication.yaml"] = "publication.yaml has errors"
         return result
     folder, styles, output = manuscripts_dir(root), styles_dir(root), root / OUTPUT
-    every_slug = sorted({a.manuscript.slug for a in checked.articles} | set(checked.failed))
-    booklets = booklets_of(publication, every_slug)
-    for article in checked.articles:
-        if article.manuscript.slug in checked.failed:
-            continue
+    booklets = booklets_of(publication, sorted(a.check.slug for a in checked.articles))
+    for article in checked.good:
         started = time.perf_counter()
         document = build_document(article.manuscript, article.converted, publication, folder)
         booklet_ids = [booklet.id for booklet, members in booklets if document.slug in members]

@@ -1,0 +1,114 @@
+"""Incremental and parallel builds: exactly the stale outputs are redone, in any number of workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SOURCE_DATE_EPOCH, publish
+from pipeline.build import build
+
+JOINT, NECK, TESTS = "b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"
+
+
+@pytest.fixture
+def built(built_samples: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "built"
+    shutil.copytree(built_samples, root)
+    return root
+
+
+def rebuild(root: Path, **options) -> list[str]:
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    result = build(root, **options)
+    assert not result.failed, result.failed
+    return sorted(result.written)
+
+
+def test_nothing_changed_nothing_written(built: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*") if p.is_file()}
+    assert rebuild(built) == []
+    after = {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_a_build_with_nothing_to_do_does_not_import_weasyprint_or_pandoc(built: Path) -> None:
+    code = ("import sys; from pathlib import Path; from pipeline.build import build; "
+            f"result = build(Path({str(built)!r})); "
+            "print(len(result.written), sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pypandoc', 'ebooklib')))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "0 []"
+
+
+def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(built: Path) -> None:
+    path = built / "manuscripts" / f"{NECK}.md"
+    path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
+    assert rebuild(built) == [
+        "epub/vitamin-b12.epub",
+        f"pdf/{NECK}.large-print.pdf", f"pdf/{NECK}.pdf",
+        "web/b12-neck-stiffness.html",
+        "web/downloads/b12-neck-stiffness.large-print.pdf", "web/downloads/b12-neck-stiffness.pdf",
+        "web/downloads/vitamin-b12.epub",
+        "web/index.html",
+    ]
+    assert publish("verify", project=built).exit_code == 0
+
+
+def test_changing_a_print_template_redoes_every_leaflet_and_nothing_else(built: Path) -> None:
+    css = built / "styles" / "print" / "leaflet.css"
+    css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.01em; }\n")
+    leaflets = [f"pdf/{slug}{variant}.pdf" for slug in (JOINT, NECK, TESTS) for variant in (".large-print", "")]
+    downloads = [f"web/downloads/{path.removeprefix('pdf/')}" for path in leaflets]
+    assert rebuild(built) == sorted(leaflets + downloads)
+
+
+def test_changing_a_web_template_redoes_every_page_and_nothing_else(built: Path) -> None:
+    template = built / "styles" / "web" / "article.html"
+    template.write_text(template.read_text().replace('<div class="body">', '<div class="body article-body">'))
+    # The index shares the folder's base template, so it is redone too.
+    assert rebuild(built) == [f"web/{slug}.html" for slug in (JOINT, NECK, TESTS)] + ["web/index.html"]
+
+
+def test_changing_a_booklet_in_publication_yaml_leaves_the_leaflets_alone(built: Path) -> None:
+    config = built / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text().replace("title: Vitamin B12 and your body", "title: Vitamin B12 and you"))
+    assert rebuild(built) == ["epub/vitamin-b12.epub", f"web/{JOINT}.html", f"web/{NECK}.html", f"web/{TESTS}.html",
+                              "web/downloads/vitamin-b12.epub", "web/index.html"]
+
+
+def test_a_deleted_output_is_made_again(built: Path) -> None:
+    (built / "output" / "pdf" / f"{TESTS}.large-print.pdf").unlink()
+    assert rebuild(built) == [f"pdf/{TESTS}.large-print.pdf"]
+
+
+def test_one_worker_and_two_workers_make_the_same_bytes(tmp_path: Path) -> None:
+    outputs = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs-{jobs}"
+        shutil.copytree(REPO / "manuscripts", root / "manuscripts")
+        rebuild(root, jobs=jobs)
+        outputs[jobs] = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
+    assert sorted(outputs[1]) == sorted(outputs[2])
+    assert [path for path in outputs[1] if outputs[1][path] != outputs[2][path]] == []
+
+
+def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Path) -> None:
+    path = built / "manuscripts" / f"{JOINT}.md"
+    path.write_text(path.read_text().replace("Vitamin B12 is also called cobalamin.", "Vitamin B12 is also known as cobalamin."))
+    report = tmp_path / "build.json"
+    result = publish("build", "--report", str(report), project=built)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:3] == [f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf",
+                         f"wrote output/web/{JOINT}.html"]
+    assert lines[-1] == "built 8 files, 12 up to date, 0 failed"
+    data = json.loads(report.read_text())
+    assert len(data["written"]) == 8 and len(data["up_to_date"]) == 12 and data["failed"] == {}
+    assert set(data["seconds"]) == {JOINT}
+    assert all(0 < mb < 1000 for mb in data["peak_memory_mb"].values())
