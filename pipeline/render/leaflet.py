@@ -74,10 +74,12 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
     )
 
 
+@lru_cache(maxsize=32)  # both variants of a leaflet print the same body
 def print_html(html: str) -> str:
     return edit_fragment(html, mark_header_cells)
 
 
+@lru_cache(maxsize=32)
 def qr_code(url: str) -> str:
     """The web page's address as a QR code, an SVG data URI that prints sharp at any size."""
     import segno  # noqa: PLC0415

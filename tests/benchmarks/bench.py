@@ -1,0 +1,118 @@
+"""make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
+
+Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
+(comma-separated subset of: plain, ours, floor, typst, one-worker). Prints a table of
+medians and ratios and writes output/benchmarks.json. Timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.corpus import make_corpus
+from tests.benchmarks.toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
+
+REPO = Path(__file__).resolve().parents[2]
+PUBLISH = Path(sys.executable).parent / "publish"
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker")
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def publish_build(root: Path, jobs: int, report: Path | None = None) -> None:
+    command = [str(PUBLISH), "build", "--project", str(root), "--jobs", str(jobs)]
+    command += ["--report", str(report)] if report else []
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "CI": "1"})
+
+
+def ours(root: Path, jobs: int, slugs: list[str]) -> dict:
+    """Cold build, no-op rebuild, one edited article; with the cold build's own report."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    report = root.parent / f"report-{jobs}.json"
+    cold = timed(lambda: publish_build(root, jobs, report))
+    data = json.loads(report.read_text())
+    noop = timed(lambda: publish_build(root, jobs))
+    edited = root / "manuscripts" / f"{slugs[1]}.md"
+    edited.write_text(edited.read_text() + f"\nEdited at {time.time()}.\n")
+    edit = timed(lambda: publish_build(root, jobs))
+    return {"cold": cold, "noop": noop, "edit": edit, "edited_article_cost": data["seconds"][slugs[1]],
+            "peak_memory_mb": max(data["peak_memory_mb"].values())}
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def main() -> None:
+    count = int(os.environ.get("BENCH_ARTICLES", 100))
+    runs = int(os.environ.get("BENCH_RUNS", 3))
+    jobs = int(os.environ.get("BENCH_JOBS", os.cpu_count() or 1))
+    wanted = os.environ.get("BENCH_SCENARIOS", ",".join(SCENARIOS)).split(",")
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        root = Path(scratch) / "project"
+        slugs = make_corpus(REPO, root, count)
+        leaflets = prepare_leaflet_html(root, Path(scratch) / "html") if {"plain", "floor"} & set(wanted) else []
+        results: dict[str, list] = {name: [] for name in wanted}
+        for number in range(runs):
+            print(f"run {number + 1} of {runs} ({count} articles, {jobs} jobs)", flush=True)
+            if "plain" in wanted:
+                results["plain"].append({"cold": timed(lambda: plain_run(root, leaflets, Path(scratch) / "plain", jobs))})
+            if "ours" in wanted:
+                results["ours"].append(ours(root, jobs, slugs))
+            if "one-worker" in wanted:
+                results["one-worker"].append(ours(root, 1, slugs))
+            if "floor" in wanted:
+                results["floor"].append({"cold": timed(lambda: floor_run(root, leaflets, jobs))})
+            if "typst" in wanted:
+                results["typst"].append({"cold": timed(lambda: typst_run(root, Path(scratch) / "typst", jobs))})
+    summary = summarise(results, count, jobs, runs)
+    print_table(summary)
+    output = REPO / "output"
+    output.mkdir(exist_ok=True)
+    (output / "benchmarks.json").write_text(json.dumps({"summary": summary, "runs": results}, indent=2) + "\n")
+    print(f"wrote output/benchmarks.json")
+
+
+def summarise(results: dict, count: int, jobs: int, runs: int) -> dict:
+    summary = {"articles": count, "jobs": jobs, "runs": runs, "seconds": {}, "ratios": {}}
+    seconds = summary["seconds"]
+    for name, runs_ in results.items():
+        if runs_:
+            for key in runs_[0]:
+                seconds[f"{name} {key}"] = round(median_of(runs_, key), 3)
+    ours_cold = seconds.get("ours cold")
+    ratios = summary["ratios"]
+    for other in ("plain", "floor", "typst"):
+        if ours_cold and f"{other} cold" in seconds:
+            ratios[f"ours/{other}"] = round(ours_cold / seconds[f"{other} cold"], 3)
+    if ours_cold and "one-worker cold" in seconds:
+        ratios[f"{jobs} workers vs 1 (speed-up)"] = round(seconds["one-worker cold"] / ours_cold, 3)
+    if "ours edit" in seconds:
+        ratios["edit minus the article's own cost (s)"] = round(seconds["ours edit"] - seconds["ours edited_article_cost"], 3)
+    return summary
+
+
+def print_table(summary: dict) -> None:
+    print(f"\n{summary['articles']} articles, {summary['jobs']} jobs, median of {summary['runs']} runs")
+    print(f"{'measure':<42} {'value':>10}")
+    for name, value in summary["seconds"].items():
+        unit = "MB" if "memory" in name else "s"
+        print(f"{name:<42} {value:>9.3f}{unit}")
+    for name, value in summary["ratios"].items():
+        print(f"{name:<42} {value:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
