@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PUBLISH_ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARTICLES ?= 100
+BENCH_RUNS ?= 3
+export BENCH_ARTICLES BENCH_RUNS
 # Debian packages the pipeline needs: WeasyPrint's text stack and fast font subsetter,
 # fonts, Java for EPUBCheck, poppler for looking at PDF pages, Chromium for the browser tests.
 SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
@@ -45,8 +48,8 @@ verify: setup ## Prove that the formats agree
 test: setup ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup ## Run the benchmarks in tests/benchmarks/
-	@echo "make bench: not built yet (the benchmarks arrive with the fast-builds work)"; exit 1
+bench: setup ## Time our build against the plain toolchain (BENCH_ARTICLES, BENCH_RUNS, BENCH_JOBS)
+	$(BIN)/python tests/benchmarks/bench.py
 
 clean: ## Empty output/
 	@if [ -x $(PUBLISH) ]; then $(PUBLISH) clean; else rm -rf output/*; fi

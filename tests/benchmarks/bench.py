@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.corpus import make_corpus
-from tests.benchmarks.toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
+from corpus import make_corpus
+from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
