@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_manuscript
-from .config import Publication
+from .checks import check_manuscript, megabytes
+from .config import Limits, Publication
 from .convert import CITATION_STYLE, ConversionError, Converted, convert
 from .diagnostics import Diagnostic, Reporter
 from .manuscript import Manuscript, load_manuscript
@@ -40,6 +40,11 @@ def examine(path: Path, slug: str, root: Path, styles: Path, publication: Public
     """Load, convert (one pandoc call) and check one manuscript."""
     reporter = Reporter(path, root)
     check = ArticleCheck(slug, reporter.display_path, reporter.diagnostics)
+    limits = publication.limits if publication else Limits()
+    if path.stat().st_size > limits.manuscript_bytes:
+        reporter.error((1, 1), "manuscript-size", f"manuscript is {megabytes(path.stat().st_size)}; the limit is "
+                       f"{megabytes(limits.manuscript_bytes)}", "split it, or raise limits: manuscript-bytes")
+        return Examined(check)
     manuscript = load_manuscript(path, reporter)
     if manuscript is None:
         return Examined(check)
@@ -47,7 +52,7 @@ def examine(path: Path, slug: str, root: Path, styles: Path, publication: Public
     check.review_position = manuscript.yaml.position(("review-date",))
     check.title_position = manuscript.yaml.position(("title",))
     try:
-        converted = convert(manuscript, styles / CITATION_STYLE)
+        converted = convert(manuscript, styles / CITATION_STYLE, limits.seconds_per_article)
     except ConversionError as error:
         reporter.error((manuscript.body_first_line, 1), "pandoc", f"pandoc could not convert the manuscript: {error}")
         return Examined(check, manuscript)

@@ -16,9 +16,10 @@ from .article import ArticleCheck, policy_warnings
 from .cache import CachedArticle, load_cached, store_cached
 from .config import Booklet, Publication, booklets_of
 from .diagnostics import Diagnostic, deduplicate, has_errors
+from .files import read_inside
 from .fingerprint import article_digest, digest, file_digest, publication_digest, styles_digest, tool_digest
 from .project import check_publication, check_slug, manuscript_paths, manuscripts_dir, select, styles_dir
-from .writer import OUTPUT, OutputWriter, read_manifest, read_tools
+from .writer import OUTPUT, OutputWriter, exclusive, read_manifest, read_tools
 
 FORMATS = ("web", "pdf", "epub")
 VARIANTS = ("standard", "large-print")
@@ -83,7 +84,15 @@ class Build:
         return entry is None or entry.get("source") != key or not (self.writer.root / path).is_file()
 
     def write(self, path: str, content: bytes, key: str) -> None:
-        self.writer.write(path, content, key)
+        """Write one output; a failed write (a full disk) leaves the previous file as it was."""
+        try:
+            self.writer.write(path, content, key)
+        except OSError as error:
+            self.result.failed[path] = f"could not write it: {error.strerror or error}"
+            self.on_event("failed", path, self.result.failed[path])
+            if path in self.previous:
+                self.writer.entries[path] = {**self.previous[path], "stale": True}
+            return
         self.result.written.append(path)
         self.on_event("wrote", path)
 
@@ -96,15 +105,19 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
           page_size: str | None = None, jobs: int | None = None, on_event=None) -> BuildResult:
     """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest."""
     result = BuildResult()
-    run = start(root.resolve(), slugs, formats, page_size, jobs or os.cpu_count() or 1, result,
-                on_event or (lambda *args: None))
-    if run is not None:
-        process_articles(run)
-        if "epub" in formats:
-            write_booklets(run)
-        if "web" in formats:
-            write_site(run)
-        finish(run)
+    root = root.resolve()
+    with exclusive(root / OUTPUT):
+        run = start(root, slugs, formats, page_size, jobs or os.cpu_count() or 1, result,
+                    on_event or (lambda *args: None))
+        if run is not None:
+            try:
+                process_articles(run)
+                if "epub" in formats:
+                    write_booklets(run)
+                if "web" in formats:
+                    write_site(run)
+            finally:
+                finish(run)  # also when interrupted: what was finished is recorded
     result.diagnostics = deduplicate(result.diagnostics)
     return result
 
@@ -172,7 +185,10 @@ def process_articles(run: Build) -> None:
         from .workers import run_articles  # noqa: PLC0415 - only a build with work to do needs WeasyPrint
 
         run.on_event("start", "articles", len(tasks))
-        run_articles(tasks, run.jobs, lambda outcome: receive(run, outcome))
+        lost = run_articles(tasks, run.jobs, lambda outcome: receive(run, outcome))
+        for slug in lost:
+            run.articles[slug].failed = True
+            run.result.failed[slug] = "its worker process stopped before finishing it (killed?); run the build again"
     for article in run.articles.values():
         if article.chosen:
             report_article(run, article)
@@ -233,7 +249,7 @@ def report_article(run: Build, article: Article) -> None:
         run.result.diagnostics += article.check.diagnostics + policy_warnings(
             article.check, run.publication.readability.target_grade, datetime.date.today())
     if article.failed:
-        run.result.failed[article.slug] = "the manuscript has errors; its last good outputs are kept"
+        run.result.failed.setdefault(article.slug, "the manuscript has errors; its last good outputs are kept")
         for path in own_outputs(article.slug):
             if path in run.previous:
                 run.writer.entries[path] = {**run.previous[path], "stale": True}
@@ -326,7 +342,7 @@ def Download_for(booklet: Booklet):  # noqa: N802 - reads like the Download it m
 
 def copy_if_stale(run: Build, path: str, source: Path, key: str) -> None:
     if run.stale(path, key):
-        run.write(path, source.read_bytes(), key)
+        run.write(path, read_inside(source, run.manuscripts, run.styles, run.writer.root), key)
     elif path not in run.writer.entries:
         run.keep(path)
 

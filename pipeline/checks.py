@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .config import Publication
+from .config import Limits, Publication
 from .diagnostics import Reporter
 from .manuscript import Manuscript
 from .convert import Converted
@@ -16,7 +17,9 @@ from .pandoc_ast import attributes, stringify, table_text, walk
 from .schema import did_you_mean
 
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset",
-                         "applet", "base", "meta", "link"})
+                         "applet", "base", "meta", "link", "style"})
+LOADING_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
+NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
@@ -30,6 +33,7 @@ class Context:
     converted: Converted
     manuscripts_dir: Path
     reporter: Reporter
+    limits: Limits
 
     def anchor(self, loc: tuple) -> tuple[int, int]:
         """Where a fragment starts in the file."""
@@ -44,12 +48,14 @@ class Context:
 def check_manuscript(manuscript: Manuscript, converted: Converted, publication: Publication | None,
                      manuscripts_dir: Path, reporter: Reporter) -> None:
     """Report every content problem of one manuscript."""
-    context = Context(manuscript, converted, manuscripts_dir, reporter)
+    context = Context(manuscript, converted, manuscripts_dir, reporter,
+                      publication.limits if publication else Limits())
     check_references(context)
     for loc, nodes in converted.nodes.items():
         check_citations(context, loc, nodes)
         check_images(context, loc, nodes)
         check_unsafe_markup(context, loc, nodes)
+        check_nesting(context, loc, nodes)
     check_tables(context, converted.nodes[()])
     check_dates(manuscript, reporter)
     if publication is not None:
@@ -104,7 +110,12 @@ def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
         report.error(position, "remote-image", f"image '{source}' is remote",
                      "save a copy in manuscripts/media/ and link to that")
         return
-    path = (context.manuscripts_dir / unquote(parts.path)).resolve()
+    try:
+        path = (context.manuscripts_dir / unquote(parts.path)).resolve()
+        path.exists()
+    except (OSError, ValueError):
+        report.error(position, "image-path", f"image path '{source}' cannot be a file name")
+        return
     if parts.scheme or not path.is_relative_to(context.manuscripts_dir.resolve()):
         report.error(position, "image-outside-project", f"image '{source}' is outside the project",
                      "images must be files inside manuscripts/, e.g. media/figure.png")
@@ -112,6 +123,12 @@ def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
         report.error(position, "missing-image", f"image '{source}' does not exist")
     elif path.suffix.lower() not in IMAGE_TYPES:
         report.error(position, "image-type", f"image '{source}' is not a PNG, JPEG, GIF, SVG or WebP file")
+    elif path.stat().st_size > context.limits.image_bytes:
+        report.error(position, "image-size", f"image '{source}' is {megabytes(path.stat().st_size)}; "
+                     f"the limit is {megabytes(context.limits.image_bytes)}", "limits: image-bytes in publication.yaml")
+    elif path.suffix.lower() == ".svg":
+        for problem in svg_problems(path):
+            report.error(position, "unsafe-svg", f"image '{source}' {problem}")
     if not alt.strip():
         report.warning(position, "image-alt", f"image '{source}' has no alt text",
                        "describe it for readers who cannot see it: ![description](path)")
@@ -123,16 +140,18 @@ def check_unsafe_markup(context: Context, loc: tuple, nodes: list) -> None:
         if kind in ("RawInline", "RawBlock") and _is_html(node["c"][0]):
             raw = node["c"][1]
             for problem in HtmlScan.of(raw).problems:
-                context.reporter.error(context.locate(loc, raw.strip()[:60]), "unsafe-html",
-                                       f"raw HTML that could run script: {problem}")
+                context.reporter.error(context.locate(loc, raw.strip()[:60]), "unsafe-html", f"raw HTML {problem}")
         if kind == "Link" and _is_script_url(node["c"][2][0]):
             url = node["c"][2][0]
             context.reporter.error(context.locate(loc, url), "unsafe-html",
                                    f"link to a '{url.split(':')[0]}:' URL could run script")
-        for name, _value in attributes(node):
+        for name, value in attributes(node):
             if name.lower().startswith("on"):
                 context.reporter.error(context.locate(loc, name), "unsafe-html",
                                        f"event handler attribute '{name}' could run script")
+            elif name.lower() == "style" and LOADING_STYLE.search(value):
+                context.reporter.error(context.locate(loc, value), "unsafe-html",
+                                       "style attribute with url() could load a file")
 
 
 def _is_html(raw_format: str) -> bool:
@@ -160,14 +179,18 @@ class HtmlScan(HTMLParser):
         return scan
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in UNSAFE_TAGS:
-            self.problems.append(f"<{tag}> element")
+        if tag == "style":
+            self.problems.append("that could load files: <style> element (styles come from styles/)")
+        elif tag in UNSAFE_TAGS:
+            self.problems.append(f"that could run script: <{tag}> element")
         values = {name: value or "" for name, value in attrs}
         for name, value in values.items():
             if name.startswith("on"):
-                self.problems.append(f"event handler attribute '{name}'")
+                self.problems.append(f"that could run script: event handler attribute '{name}'")
             elif name in URL_ATTRIBUTES and _is_script_url(value):
-                self.problems.append(f"'{value.split(':')[0]}:' URL in '{name}'")
+                self.problems.append(f"that could run script: '{value.split(':')[0]}:' URL in '{name}'")
+            elif name == "style" and LOADING_STYLE.search(value):
+                self.problems.append("that could load files: style attribute with url()")
         if tag == "img" and "src" in values and not _is_script_url(values["src"]):
             self.images.append((values["src"], values.get("alt", "")))
 
@@ -186,6 +209,9 @@ def check_tables(context: Context, blocks: list) -> None:
                                      "add a line ': Caption {#tbl-name}' below the table")
         if not any(cell for row in table.head for cell in row):
             context.reporter.warning(start, "table-header", "table without a header row")
+        if len(table.body) > context.limits.table_rows:
+            context.reporter.error(start, "table-size", f"table has {len(table.body)} rows; the limit is "
+                                   f"{context.limits.table_rows}", "split it, or raise limits: table-rows")
 
 
 def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:
@@ -201,3 +227,58 @@ def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter:
         reporter.error(manuscript.yaml.position(("disclaimer",)), "unknown-disclaimer",
                        f"unknown disclaimer '{key}'",
                        did_you_mean(key, publication.disclaimers) or "define it under 'disclaimers' in publication.yaml")
+
+
+def check_nesting(context: Context, loc: tuple, nodes: list) -> None:
+    """Lists, quotes and divisions nested deeper than the limit are refused, not laid out."""
+    depth = nesting_depth(nodes)
+    if depth > context.limits.nesting_depth:
+        context.reporter.error(context.anchor(loc), "nesting", f"content is nested {depth} levels deep; "
+                               f"the limit is {context.limits.nesting_depth}", "limits: nesting-depth")
+
+
+def nesting_depth(node, depth: int = 0) -> int:
+    """The deepest nesting of list, quote and division elements, without recursion."""
+    deepest, stack = depth, [(node, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            level += item.get("t") in NESTING
+            deepest = max(deepest, level)
+            stack.extend((value, level) for value in item.values() if isinstance(value, (list, dict)))
+        elif isinstance(item, list):
+            stack.extend((value, level) for value in item if isinstance(value, (list, dict)))
+    return deepest
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def svg_problems(path: Path) -> list[str]:
+    """An SVG image may not run script or pull in anything from outside itself."""
+    import lxml.etree  # noqa: PLC0415
+
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = lxml.etree.parse(str(path), parser).getroot()
+    except lxml.etree.XMLSyntaxError as error:
+        return [f"is not well-formed SVG: {error}"]
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = lxml.etree.QName(element).localname
+        if name in ("script", "foreignObject"):
+            problems.append(f"contains a <{name}> element")
+        for attribute, value in element.attrib.items():
+            local = lxml.etree.QName(attribute).localname
+            if local.startswith("on"):
+                problems.append(f"has an event handler attribute '{local}'")
+            elif local == "href" and not value.strip().startswith("#"):
+                problems.append(f"refers to '{value[:60]}' outside itself")
+            elif local == "style" and LOADING_STYLE.search(value):
+                problems.append("has a style that could load a file")
+        if name == "style" and element.text and LOADING_STYLE.search(element.text):
+            problems.append("has a style sheet that could load a file")
+    return list(dict.fromkeys(problems))

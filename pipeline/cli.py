@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 
 from .diagnostics import has_errors
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageProblem(click.ClickException):
@@ -45,7 +46,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for article in result.articles:
-        if article.manuscript is None:
+        if article.converted is None:
             continue
         grade = "not measured for this language" if article.check.grade is None else f"{article.check.grade:g}"
         click.echo(f"{article.check.slug}: reading grade {grade}")
@@ -85,12 +86,19 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     from .build import build as run_build
     from .progress import progress_reporter
     from .project import ProjectError
+    from .writer import Busy
 
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         with progress_reporter() as on_event:
             result = run_build(project, slugs, formats, page_size, jobs, on_event)
     except ProjectError as error:
         raise UsageProblem(str(error)) from None
+    except Busy as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("build interrupted: finished outputs are kept and recorded; run publish build again", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for name, reason in result.failed.items():
@@ -160,10 +168,18 @@ def new(slug: str, project: Path) -> None:
 @project_option
 def clean(project: Path) -> None:
     """Empty output/."""
-    from .writer import clean_output
+    from .writer import Busy, clean_output
 
-    removed = clean_output(project)
+    try:
+        removed = clean_output(project)
+    except Busy as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"removed {removed} item{'s' * (removed != 1)} from output/")
+
+
+def interrupt(_signum, _frame) -> None:
+    """SIGTERM (a cancelled CI job) stops a build the way Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def write_report(path: Path, data: dict) -> None:

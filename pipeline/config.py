@@ -108,6 +108,16 @@ def _base_url(value: Any) -> Any:
     return value
 
 
+class Limits(Model):
+    """Bounds that turn a pathological manuscript into a located error instead of a stuck build."""
+
+    seconds_per_article: float = Field(120, gt=0, description="Time to convert and lay out one article.")
+    manuscript_bytes: int = Field(2_000_000, gt=0, description="Largest manuscript file.")
+    image_bytes: int = Field(20_000_000, gt=0, description="Largest image file.")
+    table_rows: int = Field(1000, gt=0, description="Most rows in one table.")
+    nesting_depth: int = Field(20, gt=0, description="Deepest nesting of lists, quotes and divisions.")
+
+
 class Publication(Model):
     """Everything the articles of one project share."""
 
@@ -118,6 +128,7 @@ class Publication(Model):
     logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
     leaflet: LeafletOptions = LeafletOptions()
     readability: Readability = Readability()
+    limits: Limits = Limits()
     disclaimers: dict[str, Disclaimer] = Field(min_length=1)
     booklets: list[Booklet] = []
 

@@ -92,7 +92,7 @@ def fragment_key(loc: tuple) -> str:
     return "/".join(str(part) for part in loc) or BODY_KEY
 
 
-def convert(manuscript: Manuscript, citation_style: Path) -> Converted:
+def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None = None) -> Converted:
     """Convert a manuscript with pandoc, sandboxed: it reads no file but its own scripts and style."""
     fragments = markdown_fragments(manuscript)
     article = {
@@ -101,16 +101,24 @@ def convert(manuscript: Manuscript, citation_style: Path) -> Converted:
         "fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments],
         "references": [csl_item(ref) for ref in manuscript.front.references],
     }
-    output = run_pandoc(json.dumps(article, ensure_ascii=False), "--citeproc", "--csl", str(citation_style))
-    return read_parts(json.loads(output), {fragment_key(f.loc): f.loc for f in fragments})
+    output = run_pandoc(json.dumps(article, ensure_ascii=False), "--citeproc", "--csl", str(citation_style),
+                        timeout=timeout)
+    try:
+        return read_parts(json.loads(output), {fragment_key(f.loc): f.loc for f in fragments})
+    except RecursionError:
+        raise ConversionError("the content is nested too deeply to read") from None
 
 
-def run_pandoc(article_json: str, *options: str) -> str:
+def run_pandoc(article_json: str, *options: str, timeout: float | None = None) -> str:
     import pypandoc  # noqa: PLC0415 - locates the pandoc binary; a build with nothing to do never needs it
 
     command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER),
                "--to", str(PARTS_WRITER), *options]
-    process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8")
+    try:
+        process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8",
+                                 timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ConversionError(f"pandoc took longer than the limit of {timeout:g} s") from None
     if process.returncode != 0:
         raise ConversionError(process.stderr.strip() or f"pandoc exited with status {process.returncode}")
     return process.stdout

@@ -7,6 +7,9 @@ from enum import Enum
 from pathlib import Path
 
 
+CONTROL_CHARACTERS = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -26,7 +29,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
-        return f"{text}: {self.hint}" if self.hint else text
+        # One problem, one line: control characters quoted from a manuscript are shown escaped.
+        return (f"{text}: {self.hint}" if self.hint else text).translate(CONTROL_CHARACTERS)
 
     def as_dict(self) -> dict:
         return {
@@ -62,6 +66,10 @@ class Reporter:
 
     def warning(self, position: tuple[int, int], code: str, message: str, hint: str = "") -> None:
         self._add(position, Severity.WARNING, code, message, hint)
+
+    def error_diagnostic(self, position: tuple[int, int], code: str, message: str, hint: str = "") -> Diagnostic:
+        """An error for this file, made without recording it here."""
+        return Diagnostic(self.display_path, position[0], position[1], Severity.ERROR, code, message, hint)
 
     def _add(self, position, severity, code, message, hint) -> None:
         line, column = position

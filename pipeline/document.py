@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config import Disclaimer, Publication
 from .convert import Converted, Part, RenderedReference
+from .files import read_inside
 from .manuscript import Manuscript
 from .pandoc_ast import stringify, walk
 from .readability import word_count
@@ -130,7 +131,7 @@ def source_hash(manuscript: Manuscript, manuscripts_dir: Path, images: tuple[str
     digest = hashlib.sha256(manuscript.source.text.encode("utf-8"))
     for image in images:
         digest.update(image.encode("utf-8"))
-        digest.update((manuscripts_dir / image).read_bytes())
+        digest.update(read_inside(manuscripts_dir / image, manuscripts_dir))
     return digest.hexdigest()
 
 

@@ -25,14 +25,21 @@ def _paragraphs(blocks: list, lines: list[str]) -> None:
         if kind in ("Para", "Plain"):
             _add_sentence(stringify(content, skip=frozenset({"Note", "Cite"})), lines)
         elif kind in ("BulletList", "OrderedList", "BlockQuote", "Div"):
-            children = {"BulletList": content, "OrderedList": content[1],
-                        "BlockQuote": [content], "Div": [content[1]]}[kind]
-            for child in children:
+            for child in child_blocks(kind, content):
                 _paragraphs(child, lines)
         elif kind == "DefinitionList":
             for _term, definitions in content:
                 for definition in definitions:
                     _paragraphs(definition, lines)
+
+
+def child_blocks(kind: str, content: list) -> list:
+    """The block lists inside a container: list items, or the one list a quote or div holds."""
+    if kind == "BulletList":
+        return content
+    if kind == "OrderedList":
+        return content[1]
+    return [content] if kind == "BlockQuote" else [content[1]]
 
 
 def _add_sentence(text: str, lines: list[str]) -> None:
@@ -55,16 +62,23 @@ def grade_formulas() -> dict:
 
 def reading_grade(converted: Converted, lang: str) -> float | None:
     """School grade needed to read the prose, by a formula made for its language; None if none fits."""
-    import textstat  # noqa: PLC0415
-
-    language = lang.split("-")[0].lower()
-    formula = grade_formulas().get(language)
-    text = prose(converted)
-    if formula is None or not text.strip():
-        return None
-    textstat.set_lang(language)
-    return round(float(formula(text)), 1)
+    return reading_grade_of_text(prose(converted), lang.split("-")[0].lower())
 
 
 def word_count(converted: Converted) -> int:
     return len(prose(converted).split())
+
+
+def preload_dictionaries() -> None:
+    """Load the English pronouncing dictionary now (about a second, once per process)."""
+    reading_grade_of_text("Preload.", "en")
+
+
+def reading_grade_of_text(text: str, language: str) -> float | None:
+    import textstat  # noqa: PLC0415
+
+    formula = grade_formulas().get(language)
+    if formula is None or not text.strip():
+        return None
+    textstat.set_lang(language)
+    return round(float(formula(text)), 1)

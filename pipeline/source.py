@@ -125,4 +125,27 @@ def parse_yaml(text: str, first_line: int, reporter: Reporter) -> YamlDocument |
     except YAMLError as error:
         reporter.error((first_line, 1), "yaml", f"malformed YAML: {error}")
         return None
-    return YamlDocument(data, first_line)
+    doc = YamlDocument(data, first_line)
+    broken = list(lone_surrogates(data))
+    for loc, key in broken:
+        reporter.error(doc.position(loc, key=key), "encoding",
+                       "text holds half of a character (a lone \\uD800-\\uDFFF escape)",
+                       "write the character itself, or escape it whole as \\U0001F600")
+    return None if broken else doc
+
+
+def lone_surrogates(node, loc: tuple = ()):
+    """Where YAML escapes produced a lone UTF-16 surrogate, which no output can encode."""
+    def broken(text) -> bool:
+        return isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if broken(key):
+                yield loc + (key,), True
+            yield from lone_surrogates(value, loc + (key,))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from lone_surrogates(item, loc + (index,))
+    elif broken(node):
+        yield loc, False

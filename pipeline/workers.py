@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from .article import ArticleCheck, examine
 from .config import Publication
-from .diagnostics import has_errors
+from .diagnostics import Reporter, has_errors
 from .document import Document, build_document
 from .render.leaflet import leaflet_name, render_leaflet
 from .render.web import Download, render_page
@@ -51,9 +53,40 @@ class ArticleOutcome:
     worker: int = 0
 
 
+class TimeLimit(BaseException):  # not an Exception: per-output handlers must not swallow it
+    """An article took longer than limits: seconds-per-article."""
+
+
 def process_article(task: ArticleTask) -> ArticleOutcome:
+    """Examine and render one article within the time limit; a timeout is the article's error."""
     started = time.perf_counter()
     outcome = ArticleOutcome(task.slug, None, task.document)
+    limit = task.publication.limits.seconds_per_article
+    previous = signal.signal(signal.SIGALRM, _time_is_up)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        work_on(task, outcome)
+    except (TimeLimit, RecursionError, MemoryError) as error:
+        outcome.document, outcome.files = None, {}
+        outcome.check = outcome.check or ArticleCheck(task.slug, Reporter(task.path, task.root).display_path)
+        reason = (f"took longer than the limit of {limit:g} s" if isinstance(error, TimeLimit)
+                  else f"is too deeply nested or too large to lay out ({type(error).__name__})")
+        outcome.check.diagnostics.append(Reporter(task.path, task.root).error_diagnostic(
+            (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    outcome.seconds = time.perf_counter() - started
+    outcome.peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    outcome.worker = os.getpid()
+    return outcome
+
+
+def _time_is_up(_signum, _frame) -> None:
+    raise TimeLimit()
+
+
+def work_on(task: ArticleTask, outcome: ArticleOutcome) -> None:
     if outcome.document is None:
         examined = examine(task.path, task.slug, task.root, task.styles, task.publication)
         outcome.check = examined.check
@@ -62,10 +95,6 @@ def process_article(task: ArticleTask) -> ArticleOutcome:
                                               task.path.parent)
     if outcome.document is not None:
         render_outputs(task, outcome)
-    outcome.seconds = time.perf_counter() - started
-    outcome.peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    outcome.worker = os.getpid()
-    return outcome
 
 
 def render_outputs(task: ArticleTask, outcome: ArticleOutcome) -> None:
@@ -82,20 +111,61 @@ def render_outputs(task: ArticleTask, outcome: ArticleOutcome) -> None:
                                                              task.styles).encode("utf-8")
 
 
-def warm_up() -> None:
-    """Pay WeasyPrint's import and font set-up once per worker, not once per leaflet."""
+def preload() -> None:
+    """Pay the one-off costs (WeasyPrint's import, the pronouncing dictionary the English reading
+    grade needs) before any article's clock starts."""
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
 
+    from .readability import preload_dictionaries  # noqa: PLC0415
 
-def run_articles(tasks: list[ArticleTask], jobs: int, on_done) -> None:
-    """Run tasks, largest first, calling on_done(outcome) as each finishes."""
+    preload_dictionaries()
+
+
+def warm_up() -> None:
+    """A worker's start: Ctrl-C is left to the main process, which stops the pool, and SIGTERM
+    (how the main process stops a worker) ends it quietly instead of raising inside it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    preload()
+
+
+def run_articles(tasks: list[ArticleTask], jobs: int, on_done) -> list[str]:
+    """Run tasks, largest first, calling on_done(outcome) as each finishes; return the slugs lost
+    to a worker that died."""
     tasks = sorted(tasks, key=lambda task: (-task.size, task.slug))
     if jobs <= 1 or len(tasks) <= 1:
+        preload()
         for task in tasks:
             on_done(process_article(task))
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("fork"),
-                             initializer=warm_up) as pool:
-        futures = [pool.submit(process_article, task) for task in tasks]
+        return []
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("fork"), initializer=warm_up)
+    futures = {pool.submit(process_article, task): task.slug for task in tasks}
+    workers = list((pool._processes or {}).values())  # noqa: SLF001 - to stop them if the pool breaks
+    lost = []
+    try:
         for future in as_completed(futures):
-            on_done(future.result())
+            try:
+                on_done(future.result())
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    except BaseException:
+        stop(pool, workers)
+        raise
+    if lost:
+        stop(pool, workers)  # a broken pool cannot be shut down politely
+    else:
+        pool.shutdown(wait=True)
+    return sorted(lost)
+
+
+def stop(pool: ProcessPoolExecutor, workers: list) -> None:
+    """Shut the pool down now, terminating its workers: an interrupted or broken build must not
+    leave them running (or the interpreter waiting for them at exit)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        if process.is_alive():
+            process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()

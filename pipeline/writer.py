@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 OUTPUT = "output"
 MANIFEST = "manifest.json"
+TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
+LOCK = ".lock"
 
 
 class WriteConflict(Exception):
@@ -32,7 +36,7 @@ class OutputWriter:
             raise WriteConflict(f"output/{relative} would be written twice in one build")
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.root / relative
-        atomic_write(path, data)
+        atomic_write(path, data, self.root / TEMPORARY)
         self.entries[relative] = {"sha256": hashlib.sha256(data).hexdigest(), "source": source_hash}
         return path
 
@@ -43,14 +47,17 @@ class OutputWriter:
                    if not path.startswith(".") and (self.root / path).is_file()}
         manifest = {"tools": self.tool_versions, "outputs": outputs}
         path = self.root / MANIFEST
-        atomic_write(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        atomic_write(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"), self.root / TEMPORARY)
         return path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+def atomic_write(path: Path, data: bytes, temporary_dir: Path | None = None) -> None:
+    """Write to a temporary file (in `temporary_dir`, same file system), then rename it into place:
+    readers see the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    folder = temporary_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -78,14 +85,37 @@ def read_manifest(output: Path) -> dict:
 
 
 def clean_output(root: Path) -> int:
-    """Empty output/ (keeping the folder); return how many entries were removed."""
+    """Empty output/ (keeping the folder and its lock); return how many entries were removed."""
     folder = root / OUTPUT
     if not folder.is_dir():
         return 0
-    entries = list(folder.iterdir())
-    for entry in entries:
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
+    with exclusive(folder):
+        entries = [entry for entry in folder.iterdir() if entry.name != LOCK]
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        (folder / LOCK).unlink(missing_ok=True)  # last, while still held
     return len(entries)
+
+
+class Busy(Exception):
+    """Another build holds the lock on this output folder."""
+
+
+@contextmanager
+def exclusive(output: Path):
+    """Hold output/.lock for one build; fail fast if another holds it. Clears stale temporary files."""
+    output.mkdir(parents=True, exist_ok=True)
+    with open(output / LOCK, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy("another publish build is writing to output/; run this one when it has finished") from None
+        shutil.rmtree(output / TEMPORARY, ignore_errors=True)
+        try:
+            yield
+        finally:
+            shutil.rmtree(output / TEMPORARY, ignore_errors=True)
+            fcntl.flock(lock, fcntl.LOCK_UN)

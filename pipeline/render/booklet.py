@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import Booklet, Publication
 from ..document import Document
+from ..files import read_inside
 from .cover import cover_png
 from .html import edit_fragment, mark_header_cells, mark_noterefs
 from .theme import build_time, environment, labels
@@ -128,7 +129,7 @@ def images(documents: list[Document], manuscripts_dir: Path):
     paths = dict.fromkeys(image for document in documents for image in document.images)
     return [epub.EpubItem(uid=f"image-{index}", file_name=path,
                           media_type=MEDIA_TYPES[Path(path).suffix.lower()],
-                          content=(manuscripts_dir / path).read_bytes())
+                          content=read_inside(manuscripts_dir / path, manuscripts_dir))
             for index, path in enumerate(paths, start=1)]
 
 

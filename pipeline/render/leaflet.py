@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import Publication
 from ..document import Document
+from ..files import UnsafePath, inside
 from .html import edit_fragment, mark_header_cells
 from .theme import build_time, environment, labels
 
@@ -91,8 +92,6 @@ def project_fetcher(*roots: Path):
     """A WeasyPrint URL fetcher that serves data: URIs and regular files under `roots`, nothing else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
-    allowed = [root.resolve() for root in roots]
-
     class ProjectFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
@@ -100,9 +99,10 @@ def project_fetcher(*roots: Path):
                 return super().fetch(url, headers)
             if parts.scheme != "file":
                 raise ValueError(f"refused to fetch {url}: only project files are read")
-            path = Path(unquote(parts.path)).resolve()
-            if not path.is_file() or not any(path.is_relative_to(root) for root in allowed):
-                raise ValueError(f"refused to read {path}: not a file under manuscripts/ or styles/")
+            try:
+                path = inside(Path(unquote(parts.path)), *roots)
+            except UnsafePath as error:
+                raise ValueError(f"refused to read it: {error}") from None
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 

@@ -1,0 +1,158 @@
+"""Untrusted manuscripts: every vector is refused by publish check, and neutralised even if it got past.
+
+Each test plants a secret outside the project and asserts on the real output files that it
+did not leak and that nothing in them can run.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import publish
+from pipeline.render.leaflet import lay_out, project_fetcher
+from pipeline.sanitize import clean_html
+
+SECRET = "TOP-SECRET-7f3a9c"
+VECTORS = {
+    "path-traversal": ("![x](../../secret.png)", "image '../../secret.png' is outside the project"),
+    "file-url": ("![x](file:///etc/hostname)", "image 'file:///etc/hostname' is outside the project"),
+    "metadata-service": ("![x](http://169.254.169.254/latest/meta-data/)", "is remote"),
+    "css-url": ('<div style="background: url(file:///etc/hostname)">x</div>', "style attribute with url()"),
+    "style-element": ("<style>body { background: url(../../secret.png) }</style>", "<style> element"),
+    "attachment": ('<link rel="attachment" href="../../secret.png">', "<link> element"),
+    "javascript-link": ("[click](javascript:alert(1))", "'javascript:' URL could run script"),
+    "event-handler": ('<img src="media/dot.png" alt="a" onerror="alert(1)">', "event handler attribute 'onerror'"),
+    "script": ("<script>fetch('/x')</script>", "<script> element"),
+    "iframe": ('<iframe src="https://example.org"></iframe>', "<iframe> element"),
+    "form": ('<form action="https://example.org"><input></form>', "<form> element"),
+    "embed": ('<embed src="media/dot.png">', "<embed> element"),
+    "data-link": ("[x](data:text/html;base64,PHNjcmlwdD4=)", "'data:' URL could run script"),
+}
+
+
+@pytest.fixture
+def hostile(project: Path, tmp_path: Path) -> Path:
+    """The base project, with a secret file beside it (outside manuscripts/)."""
+    (tmp_path / "secret.png").write_text(SECRET)
+    return project
+
+
+def add_manuscript(project: Path, name: str, body: str) -> Path:
+    text = (project / "manuscripts" / "ok.md").read_text()
+    path = project / "manuscripts" / f"{name}.md"
+    path.write_text(text.replace("The body is short. It has one picture.", body).replace("A valid article", name))
+    return path
+
+
+def outputs_text(project: Path) -> str:
+    found = []
+    for path in (project / "output").rglob("*"):
+        if path.is_file() and ".cache" not in path.parts:
+            found.append(path.read_bytes().decode("latin-1"))
+    return "\n".join(found)
+
+
+@pytest.mark.parametrize("vector", sorted(VECTORS))
+def test_check_refuses_the_vector_and_the_build_leaks_nothing(hostile: Path, vector: str) -> None:
+    markdown, message = VECTORS[vector]
+    add_manuscript(hostile, "attack", markdown)
+    result = publish("build", project=hostile)
+    assert result.exit_code == 1
+    assert re.search(rf"manuscripts/attack.md:\d+:\d+: error: .*{re.escape(message)}", result.output), result.output
+    assert not list((hostile / "output").rglob("attack*")), "a refused article must produce nothing"
+    assert (hostile / "output" / "pdf" / "ok.pdf").is_file(), "the other article still builds"
+    text = outputs_text(hostile)
+    assert SECRET not in text
+    assert "javascript:" not in text and "<iframe" not in text and "onerror" not in text
+
+
+def test_symlink_out_of_media_is_refused_everywhere(hostile: Path, tmp_path: Path) -> None:
+    (hostile / "manuscripts" / "media" / "etc").symlink_to("/etc")
+    (hostile / "manuscripts" / "media" / "leak.png").symlink_to(tmp_path / "secret.png")
+    add_manuscript(hostile, "attack", "![x](media/leak.png) ![y](media/etc/hostname)")
+    result = publish("build", project=hostile)
+    assert result.exit_code == 1
+    assert "image 'media/leak.png' is outside the project" in result.output
+    assert "image 'media/etc/hostname' is outside the project" in result.output
+    assert SECRET not in outputs_text(hostile)
+
+
+def test_svg_with_external_references_is_refused(hostile: Path) -> None:
+    (hostile / "manuscripts" / "media" / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+        '<image xlink:href="file:///etc/hostname" width="10" height="10"/>'
+        '<use href="http://169.254.169.254/x#a"/><script>alert(1)</script>'
+        '<rect width="10" height="10" onload="alert(2)"/></svg>')
+    add_manuscript(hostile, "attack", "![An evil picture](media/evil.svg)")
+    result = publish("check", project=hostile)
+    assert result.exit_code == 1
+    for problem in ("refers to 'file:///etc/hostname' outside itself", "refers to 'http://169.254.169.254/x#a'",
+                    "contains a <script> element", "has an event handler attribute 'onload'"):
+        assert f"image 'media/evil.svg' {problem}" in result.output
+
+
+# --- defence in depth: what if a vector got past the checks? --------------------------------
+
+@pytest.mark.parametrize("html", [
+    "<script>alert(1)</script>", '<img src="x.png" onerror="alert(1)">', '<a href="javascript:alert(1)">x</a>',
+    '<iframe src="https://example.org"></iframe>', '<object data="x.swf"></object>', '<embed src="x">',
+    '<form action="https://example.org"><button>go</button></form>', "<style>* { color: red }</style>",
+    '<link rel="attachment" href="secret.png">', '<a rel="attachment" href="secret.png">x</a>',
+    '<div style="background: url(file:///etc/hostname)">x</div>', '<a href="data:text/html,x">x</a>',
+])
+def test_sanitiser_removes_what_could_run_or_load(html: str) -> None:
+    cleaned = clean_html(html).lower()
+    for forbidden in ("<script", "onerror", "javascript:", "<iframe", "<object", "<embed", "<form", "<style",
+                      "<link", "attachment", "url(", "data:"):
+        assert forbidden not in cleaned, (html, cleaned)
+
+
+def test_leaflet_renderer_reads_no_file_outside_the_project_even_when_asked(project: Path, tmp_path: Path) -> None:
+    from pipeline.project import styles_dir
+
+    folder, styles = project / "manuscripts", styles_dir(project)
+    html = (f'<html lang="en"><head><title>t</title><link rel="attachment" href="{tmp_path}/secret.png">'
+            f'<style>body {{ background: url(file://{tmp_path}/secret.png) }}</style></head><body>'
+            f'<h1>Hi</h1><img src="../../secret.png" alt="a"><img src="file:///etc/hostname" alt="b">'
+            f'<img src="http://169.254.169.254/latest/" alt="c"><a rel="attachment" href="{tmp_path}/secret.png">x</a>'
+            "</body></html>")
+    pdf_path = tmp_path / "out.pdf"
+    pdf_path.write_bytes(lay_out(html, "standard", styles, folder))
+    assert SECRET.encode() not in pdf_path.read_bytes()
+    with pikepdf.open(pdf_path) as pdf:
+        assert "/Names" not in pdf.Root or "/EmbeddedFiles" not in pdf.Root.Names
+        for page in pdf.pages:
+            assert not [name for name, x in (page.Resources.get("/XObject") or {}).items() if x.get("/Subtype") == "/Image"]
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero", "{tmp}/secret.png", "{tmp}/manuscripts/../secret.png"])
+def test_fetcher_refuses_files_outside_its_folders(tmp_path: Path, target: str) -> None:
+    (tmp_path / "manuscripts").mkdir()
+    (tmp_path / "secret.png").write_text(SECRET)
+    fetcher = project_fetcher(tmp_path / "manuscripts")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file://" + target.format(tmp=tmp_path))
+
+
+def test_pandoc_runs_sandboxed(monkeypatch, project: Path) -> None:
+    import subprocess
+
+    from pipeline import convert
+
+    commands = []
+    real_run = subprocess.run
+    monkeypatch.setattr(convert.subprocess, "run", lambda command, **kw: commands.append(command) or real_run(command, **kw))
+    assert publish("check", project=project).exit_code == 0
+    assert commands and all("--sandbox" in command for command in commands)
+
+
+def test_outputs_carry_no_script_but_the_json_ld(built_samples: Path) -> None:
+    for path in (built_samples / "output" / "web").glob("*.html"):
+        scripts = re.findall(r"<script[^>]*>", path.read_text())
+        assert scripts in ([], ['<script type="application/ld+json">']), path.name
+    assert "<script" not in outputs_text(built_samples).replace('<script type="application/ld+json">', "")
