@@ -63,17 +63,17 @@ def process_article(task: ArticleTask) -> ArticleOutcome:
     outcome = ArticleOutcome(task.slug, None, task.document)
     limit = task.publication.limits.seconds_per_article
     previous = signal.signal(signal.SIGALRM, _time_is_up)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    # The alarm repeats: an exception raised while the interpreter runs a garbage-collection
+    # callback is swallowed, so one alarm alone could be lost.
+    _ALARM["armed"] = True
+    signal.setitimer(signal.ITIMER_REAL, limit, 0.25)
     try:
         work_on(task, outcome)
     except (TimeLimit, RecursionError, MemoryError) as error:
-        outcome.document, outcome.files = None, {}
-        outcome.check = outcome.check or ArticleCheck(task.slug, Reporter(task.path, task.root).display_path)
-        reason = (f"took longer than the limit of {limit:g} s" if isinstance(error, TimeLimit)
-                  else f"is too deeply nested or too large to lay out ({type(error).__name__})")
-        outcome.check.diagnostics.append(Reporter(task.path, task.root).error_diagnostic(
-            (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml"))
+        _ALARM["armed"] = False
+        record_limit(task, outcome, error, limit)
     finally:
+        _ALARM["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     outcome.seconds = time.perf_counter() - started
@@ -82,8 +82,23 @@ def process_article(task: ArticleTask) -> ArticleOutcome:
     return outcome
 
 
+_ALARM = {"armed": False}
+
+
 def _time_is_up(_signum, _frame) -> None:
-    raise TimeLimit()
+    if _ALARM["armed"]:
+        raise TimeLimit()
+
+
+def record_limit(task: ArticleTask, outcome: ArticleOutcome, error: BaseException, limit: float) -> None:
+    """The article's outputs are dropped and its check carries the located reason."""
+    outcome.document, outcome.files = None, {}
+    reporter = Reporter(task.path, task.root)
+    outcome.check = outcome.check or ArticleCheck(task.slug, reporter.display_path)
+    reason = (f"took longer than the limit of {limit:g} s" if isinstance(error, TimeLimit)
+              else f"is too deeply nested or too large to lay out ({type(error).__name__})")
+    outcome.check.diagnostics.append(reporter.error_diagnostic(
+        (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml"))
 
 
 def work_on(task: ArticleTask, outcome: ArticleOutcome) -> None:
