@@ -86,3 +86,18 @@ def test_reading_grade_uses_a_formula_for_the_language(tmp_path: Path) -> None:
     assert grades["en-GB"] > 10
     assert grades["es"] is not None
     assert grades["fr"] is None
+
+
+def test_fast_syllable_counts_match_textstats_own_dictionary() -> None:
+    """The reading grade loads syllable counts instead of textstat's phone lists: same numbers."""
+    import subprocess
+    import sys
+
+    text = " ".join((REPO / "manuscripts" / f"{slug}.md").read_text() for slug in
+                    ("b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"))
+    code = ("import sys; from textstat.backend.counts._count_syllables import count_syllables; "
+            "text = sys.stdin.read(); {patch} print(count_syllables(text, 'en'))")
+    counts = [subprocess.run([sys.executable, "-c", code.format(patch=patch)], input=text, capture_output=True,
+                             text=True, check=True).stdout.strip()
+              for patch in ("", "from pipeline.readability import use_syllable_counts; use_syllable_counts();")]
+    assert counts[0] == counts[1] and int(counts[0]) > 5000
