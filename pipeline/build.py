@@ -273,8 +273,7 @@ def downloads_of(run: Build, slug: str) -> list:
     found = [Download("pdf-standard", f"downloads/{slug}.pdf"),
              Download("pdf-large", f"downloads/{slug}.large-print.pdf")] if "pdf" in run.formats else []
     if "epub" in run.formats:
-        found += [Download("epub", f"downloads/{booklet.id}.epub", booklet.title)
-                  for booklet, members in booklet_members(run) if slug in members]
+        found += [booklet_download(booklet) for booklet, members in booklet_members(run) if slug in members]
     return found
 
 
@@ -323,7 +322,7 @@ def write_site(run: Build) -> None:
 def write_index(run: Build, published: list[Article]) -> None:
     from .render.web import render_index  # noqa: PLC0415
 
-    booklets = [Download_for(b) for b, _ in booklet_members(run)
+    booklets = [booklet_download(b) for b, _ in booklet_members(run)
                 if "epub" in run.formats and (run.writer.root / "epub" / f"{b.id}.epub").is_file()]
     key = digest([(a.slug, a.key) for a in published], styles_digest(run.styles, "web"),
                  [vars(d) for d in booklets], publication_digest(run.raw_publication, run.manuscripts))
@@ -334,7 +333,7 @@ def write_index(run: Build, published: list[Article]) -> None:
     run.write("web/index.html", html.encode("utf-8"), key)
 
 
-def Download_for(booklet: Booklet):  # noqa: N802 - reads like the Download it makes
+def booklet_download(booklet: Booklet):
     from .render.web import Download  # noqa: PLC0415
 
     return Download("epub", f"downloads/{booklet.id}.epub", booklet.title)

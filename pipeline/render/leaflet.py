@@ -16,7 +16,6 @@ from .theme import build_time, environment, labels
 
 PRINT = "print"
 VARIANTS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
-PAGE_SIZES = {"A4": "A4", "A5": "A5", "letter": "letter"}
 
 
 def leaflet_name(slug: str, variant: str) -> str:
@@ -67,7 +66,7 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
     modified = build_time(document.date)
     return env.get_template("leaflet.html").render(
         doc=document, publication=publication, labels=labels(styles, document.lang), variant=variant,
-        page_size=PAGE_SIZES[page_size],
+        page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         body=print_html(document.body.html),
         faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],
