@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import Disclaimer, Publication
-from .convert import Converted, Part, RenderedReference
+from .convert import Converted, Part
 from .files import read_inside
 from .manuscript import Manuscript
 from .pandoc_ast import stringify, walk

@@ -7,7 +7,6 @@ did not leak and that nothing in them can run.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pikepdf

@@ -64,7 +64,7 @@ def test_dropped_table_row_in_epub(built: Path) -> None:
     assert code == 1
     assert f"difference: {JOINT} [epub vitamin-b12] table 1 rows: expected '4 items', found '3 items'" in output
     assert f"{JOINT} [epub vitamin-b12] table 1 row 2 cell 1: expected 'How long it lasts', found 'What causes it'" in output
-    assert f"[web]" not in output and "[pdf]" not in output
+    assert "[web]" not in output and "[pdf]" not in output
 
 
 def test_changed_disclaimer_word_on_web_page(built: Path) -> None:

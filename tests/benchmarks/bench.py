@@ -82,7 +82,7 @@ def main() -> None:
     output = REPO / "output"
     output.mkdir(exist_ok=True)
     (output / "benchmarks.json").write_text(json.dumps({"summary": summary, "runs": results}, indent=2) + "\n")
-    print(f"wrote output/benchmarks.json")
+    print("wrote output/benchmarks.json")
 
 
 def summarise(results: dict, count: int, jobs: int, runs: int) -> dict:
