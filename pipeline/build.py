@@ -69,6 +69,19 @@ class Build:
     result: BuildResult
     on_event: object
     articles: dict[str, Article] = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)  # hashes of inputs that cannot change during a build
+
+    def styles_key(self, folder: str) -> str:
+        """One format's templates, hashed once per build, not once per output."""
+        if folder not in self.digests:
+            self.digests[folder] = styles_digest(self.styles, folder)
+        return self.digests[folder]
+
+    @property
+    def publication_key(self) -> str:
+        if "publication" not in self.digests:
+            self.digests["publication"] = publication_digest(self.raw_publication, self.manuscripts)
+        return self.digests["publication"]
 
     @property
     def manuscripts(self) -> Path:
@@ -155,8 +168,7 @@ def raw_publication(root: Path) -> dict:
 # --- keys ------------------------------------------------------------------------------------
 
 def article_key(run: Build, article: Article, media: list[str]) -> str:
-    return article_digest(article.path, media, run.manuscripts,
-                          publication_digest(run.raw_publication, run.manuscripts))
+    return article_digest(article.path, media, run.manuscripts, run.publication_key)
 
 
 def leaflet_path(slug: str, variant: str) -> str:
@@ -164,11 +176,11 @@ def leaflet_path(slug: str, variant: str) -> str:
 
 
 def leaflet_key(run: Build, article: Article, variant: str) -> str:
-    return digest(article.key, styles_digest(run.styles, "print"), run.page_size, variant)
+    return digest(article.key, run.styles_key("print"), run.page_size, variant)
 
 
 def page_key(run: Build, article: Article) -> str:
-    return digest(article.key, styles_digest(run.styles, "web"), [vars(d) for d in downloads_of(run, article.slug)])
+    return digest(article.key, run.styles_key("web"), [vars(d) for d in downloads_of(run, article.slug)])
 
 
 def variants_of(run: Build) -> tuple[str, ...]:
@@ -290,8 +302,7 @@ def write_booklets(run: Build) -> None:
             if path in run.previous:
                 run.writer.entries[path] = {**run.previous[path], "stale": True}
             continue
-        key = digest([a.key for a in articles], styles_digest(run.styles, "epub"), booklet.model_dump(),
-                     publication_digest(run.raw_publication, run.manuscripts))
+        key = digest([a.key for a in articles], run.styles_key("epub"), booklet.model_dump(), run.publication_key)
         if not run.stale(path, key):
             run.keep(path)
             continue
@@ -324,8 +335,8 @@ def write_index(run: Build, published: list[Article]) -> None:
 
     booklets = [booklet_download(b) for b, _ in booklet_members(run)
                 if "epub" in run.formats and (run.writer.root / "epub" / f"{b.id}.epub").is_file()]
-    key = digest([(a.slug, a.key) for a in published], styles_digest(run.styles, "web"),
-                 [vars(d) for d in booklets], publication_digest(run.raw_publication, run.manuscripts))
+    key = digest([(a.slug, a.key) for a in published], run.styles_key("web"),
+                 [vars(d) for d in booklets], run.publication_key)
     if not run.stale("web/index.html", key):
         run.keep("web/index.html")
         return
