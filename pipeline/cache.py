@@ -1,60 +1,58 @@
-"""The build cache (output/.cache/): each article's check result and document, by input key.
+"""The document cache: each article's examination, under the input key it was made from.
 
-With it, a build that changes one article rebuilds the index and the booklets from cached
-documents instead of converting every article again.
+check, build and verify all ask it first, so an unchanged article is converted once
+between them; a build rebuilds the index and booklets from cached documents instead of
+converting every article again. It also remembers each article's last publishable document,
+whose outputs stay published while the manuscript has errors.
 """
 
 from __future__ import annotations
 
-import datetime
-import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from .article import ArticleCheck
-from .diagnostics import Diagnostic, Severity
-from .document import Document, document_from_json, document_to_json
+from .article import Article
+from .document import Document
 from .writer import atomic_write
 
-CACHE = ".cache"
+CACHE = ".cache"  # inside output/
 
 
 @dataclass
-class CachedArticle:
-    key: str
-    check: ArticleCheck
-    document: Document | None
+class CacheEntry:
+    article: Article  # the latest examination
+    published: Document | None  # the last document that could be published
 
 
-def cache_path(output: Path, slug: str) -> Path:
-    return output / CACHE / "articles" / f"{slug}.json"
+@cache
+def entry_type():
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    return TypeAdapter(CacheEntry)
 
 
-def load_cached(output: Path, slug: str) -> CachedArticle | None:
-    try:
-        data = json.loads(cache_path(output, slug).read_text(encoding="utf-8"))
-        return CachedArticle(data["key"], check_from_json(data["check"]),
-                             document_from_json(data["document"]) if data["document"] else None)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no cache, or one this version cannot read: the article is simply rebuilt
+class ArticleCache:
+    """One JSON file per article under a folder (output/.cache/articles by default)."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
-def store_cached(output: Path, article: CachedArticle) -> None:
-    data = {"key": article.key, "check": check_to_json(article.check),
-            "document": document_to_json(article.document) if article.document else None}
-    atomic_write(cache_path(output, article.check.slug), json.dumps(data, sort_keys=True).encode("utf-8"))
+    @classmethod
+    def in_output(cls, output: Path) -> "ArticleCache":
+        return cls(output / CACHE / "articles")
 
+    def path(self, slug: str) -> Path:
+        return self.folder / f"{slug}.json"
 
-def check_to_json(check: ArticleCheck) -> dict:
-    return {"slug": check.slug, "path": check.path, "grade": check.grade,
-            "review_date": check.review_date.isoformat() if check.review_date else None,
-            "review_position": list(check.review_position), "title_position": list(check.title_position),
-            "diagnostics": [d.as_dict() for d in check.diagnostics]}
+    def load(self, slug: str) -> CacheEntry | None:
+        try:
+            return entry_type().validate_json(self.path(slug).read_bytes())
+        except (OSError, ValueError):
+            return None  # no entry, or one this version cannot read: the article is examined again
 
-
-def check_from_json(data: dict) -> ArticleCheck:
-    diagnostics = [Diagnostic(d["path"], d["line"], d["column"], Severity(d["severity"]), d["code"],
-                              d["message"], d["hint"]) for d in data["diagnostics"]]
-    review = datetime.date.fromisoformat(data["review_date"]) if data["review_date"] else None
-    return ArticleCheck(data["slug"], data["path"], diagnostics, data["grade"], review,
-                        tuple(data["review_position"]), tuple(data["title_position"]))
+    def store(self, article: Article, previous: CacheEntry | None) -> CacheEntry:
+        published = article.document or (previous.published if previous else None)
+        entry = CacheEntry(article, published)
+        atomic_write(self.path(article.slug), entry_type().dump_json(entry))
+        return entry

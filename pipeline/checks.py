@@ -13,13 +13,12 @@ from .config import Limits, Publication
 from .diagnostics import Reporter
 from .manuscript import Manuscript
 from .convert import Converted
-from .pandoc_ast import attributes, stringify, table_text, walk
+from .pandoc_ast import FragmentFacts
 from .schema import did_you_mean
 
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset",
                          "applet", "base", "meta", "link", "style"})
 LOADING_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
-NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
@@ -51,20 +50,19 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
     context = Context(manuscript, converted, manuscripts_dir, reporter,
                       publication.limits if publication else Limits())
     check_references(context)
-    for loc, nodes in converted.nodes.items():
-        check_citations(context, loc, nodes)
-        check_images(context, loc, nodes)
-        check_unsafe_markup(context, loc, nodes)
-        check_nesting(context, loc, nodes)
-    check_tables(context, converted.nodes[()])
+    for fragment in converted.fragments:
+        check_citations(context, fragment.loc, fragment.facts)
+        check_images(context, fragment.loc, fragment.facts)
+        check_unsafe_markup(context, fragment.loc, fragment.facts)
+        check_nesting(context, fragment.loc, fragment.facts)
+    check_tables(context, converted[()].facts)
     check_dates(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
 
 
 def cited_keys(converted: Converted) -> set[str]:
-    return {c["citationId"] for node in walk(list(converted.nodes.values()))
-            if node["t"] == "Cite" for c in node["c"][0]}
+    return {key for fragment in converted.fragments for key in fragment.facts.cited_keys}
 
 
 def check_references(context: Context) -> None:
@@ -79,27 +77,29 @@ def check_references(context: Context) -> None:
             context.reporter.warning(position, "uncited-reference", f"reference '{ref.id}' is never cited")
 
 
-def check_citations(context: Context, loc: tuple, nodes: list) -> None:
+def check_citations(context: Context, loc: tuple, facts: FragmentFacts) -> None:
     known = {ref.id for ref in context.manuscript.front.references}
-    for node in walk(nodes):
-        if node["t"] != "Cite":
-            continue
-        for citation in node["c"][0]:
-            key = citation["citationId"]
-            if key not in known:
-                context.reporter.error(context.locate(loc, "@" + key), "unknown-citation",
-                                       f"citation '@{key}' has no matching reference",
-                                       did_you_mean(key, known) or "add it to 'references'")
+    for key in facts.cited_keys:
+        if key not in known:
+            context.reporter.error(context.locate(loc, "@" + key), "unknown-citation",
+                                   f"citation '@{key}' has no matching reference",
+                                   did_you_mean(key, known) or "add it to 'references'")
 
 
-def check_images(context: Context, loc: tuple, nodes: list) -> None:
-    for node in walk(nodes):
-        if node["t"] == "Image":
-            source, alt = node["c"][2][0], stringify(node["c"][1])
+def check_images(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+    for image in facts.images:
+        check_image(context, loc, image.source, image.alt)
+    for raw in facts.raw_html:
+        for source, alt in HtmlScan.of(raw).images:
             check_image(context, loc, source, alt)
-        elif node["t"] in ("RawInline", "RawBlock") and _is_html(node["c"][0]):
-            for source, alt in HtmlScan.of(node["c"][1]).images:
-                check_image(context, loc, source, alt)
+
+
+def named_images(converted: Converted) -> tuple[str, ...]:
+    """Every image source a manuscript names, in Markdown or in raw HTML, once each."""
+    found = [image.source for fragment in converted.fragments for image in fragment.facts.images]
+    found += [source for fragment in converted.fragments for raw in fragment.facts.raw_html
+              for source, _alt in HtmlScan.of(raw).images]
+    return tuple(dict.fromkeys(found))
 
 
 def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
@@ -134,28 +134,21 @@ def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
                        "describe it for readers who cannot see it: ![description](path)")
 
 
-def check_unsafe_markup(context: Context, loc: tuple, nodes: list) -> None:
-    for node in walk(nodes):
-        kind = node["t"]
-        if kind in ("RawInline", "RawBlock") and _is_html(node["c"][0]):
-            raw = node["c"][1]
-            for problem in HtmlScan.of(raw).problems:
-                context.reporter.error(context.locate(loc, raw.strip()[:60]), "unsafe-html", f"raw HTML {problem}")
-        if kind == "Link" and _is_script_url(node["c"][2][0]):
-            url = node["c"][2][0]
+def check_unsafe_markup(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+    for raw in facts.raw_html:
+        for problem in HtmlScan.of(raw).problems:
+            context.reporter.error(context.locate(loc, raw.strip()[:60]), "unsafe-html", f"raw HTML {problem}")
+    for url in facts.links:
+        if _is_script_url(url):
             context.reporter.error(context.locate(loc, url), "unsafe-html",
                                    f"link to a '{url.split(':')[0]}:' URL could run script")
-        for name, value in attributes(node):
-            if name.lower().startswith("on"):
-                context.reporter.error(context.locate(loc, name), "unsafe-html",
-                                       f"event handler attribute '{name}' could run script")
-            elif name.lower() == "style" and LOADING_STYLE.search(value):
-                context.reporter.error(context.locate(loc, value), "unsafe-html",
-                                       "style attribute with url() could load a file")
-
-
-def _is_html(raw_format: str) -> bool:
-    return raw_format.lower().startswith("html") or raw_format.lower().startswith("epub")
+    for name, value in facts.attributes:
+        if name.lower().startswith("on"):
+            context.reporter.error(context.locate(loc, name), "unsafe-html",
+                                   f"event handler attribute '{name}' could run script")
+        elif name.lower() == "style" and LOADING_STYLE.search(value):
+            context.reporter.error(context.locate(loc, value), "unsafe-html",
+                                   "style attribute with url() could load a file")
 
 
 def _is_script_url(url: str) -> bool:
@@ -195,13 +188,10 @@ class HtmlScan(HTMLParser):
             self.images.append((values["src"], values.get("alt", "")))
 
 
-def check_tables(context: Context, blocks: list) -> None:
+def check_tables(context: Context, facts: FragmentFacts) -> None:
     """Tables need a caption (it is compared across formats) and a header row."""
     start = (context.manuscript.body_first_line, 1)
-    for node in walk(blocks):
-        if node["t"] != "Table":
-            continue
-        table = table_text(node)
+    for table in facts.tables:
         first_cell = next((cell for row in table.head + table.body for cell in row if cell), "")
         start = context.manuscript.source.find(first_cell, start) or start
         if not table.caption:
@@ -229,26 +219,11 @@ def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter:
                        did_you_mean(key, publication.disclaimers) or "define it under 'disclaimers' in publication.yaml")
 
 
-def check_nesting(context: Context, loc: tuple, nodes: list) -> None:
+def check_nesting(context: Context, loc: tuple, facts: FragmentFacts) -> None:
     """Lists, quotes and divisions nested deeper than the limit are refused, not laid out."""
-    depth = nesting_depth(nodes)
-    if depth > context.limits.nesting_depth:
-        context.reporter.error(context.anchor(loc), "nesting", f"content is nested {depth} levels deep; "
+    if facts.depth > context.limits.nesting_depth:
+        context.reporter.error(context.anchor(loc), "nesting", f"content is nested {facts.depth} levels deep; "
                                f"the limit is {context.limits.nesting_depth}", "limits: nesting-depth")
-
-
-def nesting_depth(node, depth: int = 0) -> int:
-    """The deepest nesting of list, quote and division elements, without recursion."""
-    deepest, stack = depth, [(node, depth)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            level += item.get("t") in NESTING
-            deepest = max(deepest, level)
-            stack.extend((value, level) for value in item.values() if isinstance(value, (list, dict)))
-        elif isinstance(item, list):
-            stack.extend((value, level) for value in item if isinstance(value, (list, dict)))
-    return deepest
 
 
 def megabytes(size: int) -> str:

@@ -5,17 +5,44 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from .diagnostics import has_errors
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+REPORT_A_BUG = ("This is a bug in publish, not a problem in your manuscripts. Please report it with the "
+                "command you ran and the traceback that `publish --debug COMMAND ...` prints.")
 
 
 class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
+
+
+class Publish(click.Group):
+    """The command group: anything a command did not expect is a bug, reported as one (exit 3)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence: say it is a bug
+            report_bugs(ctx, {"publish": traceback.format_exc()}, error)
+            sys.exit(EXIT_BUG)
+
+
+def report_bugs(ctx: click.Context, bugs: dict[str, str], error: Exception | None = None) -> None:
+    """Name each internal error; the tracebacks only under --debug."""
+    debug = (ctx.find_root().params or {}).get("debug", False)
+    for subject, trace in bugs.items():
+        if debug:
+            click.echo(trace.rstrip(), err=True)
+        last = f"{type(error).__name__}: {error}" if error else trace.strip().splitlines()[-1]
+        click.echo(f"internal error in {subject}: {last}", err=True)
+    click.echo(REPORT_A_BUG, err=True)
 
 
 project_option = click.option(
@@ -24,9 +51,10 @@ project_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Publish, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="health-publishing-pipeline")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def main(debug: bool) -> None:
     """Publish health articles as PDF leaflets, EPUB booklets and a web site."""
 
 
@@ -46,10 +74,10 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for article in result.articles:
-        if article.converted is None:
+        if not article.converted:
             continue
-        grade = "not measured for this language" if article.check.grade is None else f"{article.check.grade:g}"
-        click.echo(f"{article.check.slug}: reading grade {grade}")
+        grade = "not measured for this language" if article.grade is None else f"{article.grade:g}"
+        click.echo(f"{article.slug}: reading grade {grade}")
     errors = sum(d.severity == "error" for d in result.diagnostics)
     warnings = len(result.diagnostics) - errors
     checked = result.files_checked
@@ -57,13 +85,13 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Pa
                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     if report:
         write_report(report, {"diagnostics": [d.as_dict() for d in result.diagnostics],
-                              "grades": {a.check.slug: a.check.grade for a in result.articles if a.manuscript},
+                              "grades": {a.slug: a.grade for a in result.articles if a.converted},
                               "failed": result.failed})
     sys.exit(EXIT_CONTENT if has_errors(result.diagnostics, strict) else EXIT_OK)
 
 
 def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from .layout import FORMATS
 
     chosen = tuple(part.strip() for part in value.split(",") if part.strip())
     unknown = [part for part in chosen if part not in FORMATS]
@@ -101,15 +129,17 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
         sys.exit(EXIT_INTERRUPTED)
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
-    for name, reason in result.failed.items():
-        click.echo(f"failed {name}: {reason}")
     written, kept = len(result.written), len(result.skipped)
     click.echo(f"built {written} file{'s' * (written != 1)}, {kept} up to date, {len(result.failed)} failed")
     if report:
         write_report(report, {"written": result.written, "up_to_date": result.skipped, "failed": result.failed,
                               "seconds": {slug: round(s, 3) for slug, s in result.seconds.items()},
                               "peak_memory_mb": {str(pid): round(b / 2**20, 1) for pid, b in result.peak_memory.items()},
-                              "diagnostics": [d.as_dict() for d in result.diagnostics]})
+                              "diagnostics": [d.as_dict() for d in result.diagnostics],
+                              "internal_errors": result.bugs})
+    if result.bugs:
+        report_bugs(click.get_current_context(), result.bugs)
+        sys.exit(EXIT_BUG)
     sys.exit(EXIT_CONTENT if result.failed or has_errors(result.diagnostics) else EXIT_OK)
 
 
@@ -120,7 +150,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 def verify(slugs: tuple[str, ...], report: Path | None, project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
     from .project import ProjectError
-    from .verify import verify as run_verify
+    from .verify.run import verify as run_verify
 
     try:
         result = run_verify(project, slugs)

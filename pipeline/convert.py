@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .manuscript import Manuscript, Reference
+from .pandoc_ast import FragmentFacts, read_fragment
 from .sanitize import clean_html
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
@@ -38,10 +39,19 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Part:
-    """One fragment, rendered: sanitised HTML and the text a reader sees."""
+    """One front-matter fragment, rendered: sanitised HTML and pandoc's plain text of it."""
 
     html: str
     text: str
+
+
+@dataclass(frozen=True)
+class ConvertedFragment:
+    """One fragment as pandoc made it: HTML for the renderers, facts from its AST for the rest."""
+
+    loc: tuple  # YAML path of the field; () for the body
+    part: Part
+    facts: FragmentFacts
 
 
 @dataclass(frozen=True)
@@ -63,12 +73,17 @@ class Citation:
 
 @dataclass(frozen=True)
 class Converted:
-    """Everything pandoc made of one manuscript."""
+    """Everything pandoc made of one manuscript, fragments in reading order."""
 
-    nodes: dict[tuple, list]  # AST blocks per fragment, keyed by YAML path; () is the body
-    parts: dict[tuple, Part]
-    references: list[RenderedReference]
-    citations: list[Citation]
+    fragments: tuple[ConvertedFragment, ...]
+    references: tuple[RenderedReference, ...]
+    citations: tuple[Citation, ...]
+
+    def __getitem__(self, loc: tuple) -> ConvertedFragment:
+        return next(fragment for fragment in self.fragments if fragment.loc == loc)
+
+    def get(self, loc: tuple) -> ConvertedFragment | None:
+        return next((fragment for fragment in self.fragments if fragment.loc == loc), None)
 
 
 def markdown_fragments(manuscript: Manuscript) -> list[Fragment]:
@@ -125,15 +140,13 @@ def run_pandoc(article_json: str, *options: str, timeout: float | None = None) -
 
 
 def read_parts(output: dict, locs: dict[str, tuple]) -> Converted:
-    nodes, parts = {}, {}
-    for fragment in output["fragments"]:
-        loc = locs[fragment["key"]]
-        nodes[loc] = fragment["blocks"]
-        parts[loc] = Part(clean_html(fragment["html"]), fragment["text"].strip())
-    references = [RenderedReference(r["id"], r["number"], clean_html(r["html"]), r["text"])
-                  for r in output["references"]]
-    citations = [Citation(c["id"], c["fragment"], tuple(c["keys"])) for c in output["citations"]]
-    return Converted(nodes, parts, references, citations)
+    """pandoc's output, sanitised, with each fragment's AST read once into facts."""
+    fragments = tuple(ConvertedFragment(locs[f["key"]], Part(clean_html(f["html"]), f.get("text", "").strip()),
+                                        read_fragment(f["blocks"])) for f in output["fragments"])
+    references = tuple(RenderedReference(r["id"], r["number"], clean_html(r["html"]), r["text"])
+                       for r in output["references"])
+    citations = tuple(Citation(c["id"], c["fragment"], tuple(c["keys"])) for c in output["citations"])
+    return Converted(fragments, references, citations)
 
 
 def csl_item(reference: Reference) -> dict:

@@ -26,7 +26,10 @@ def digest(*parts) -> str:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # missing, or removed while a build runs
+        return "missing"
 
 
 def folder_digest(folder: Path) -> str:
@@ -47,12 +50,6 @@ def tool_digest() -> str:
     return digest(versions, folder_digest(PACKAGE))
 
 
-def styles_digest(styles: Path, folder: str) -> str:
-    """One format's templates and CSS, with the words and citation style every format shares."""
-    return digest(folder_digest(styles / folder), file_digest(styles / "labels.yaml"),
-                  file_digest(styles / "numeric.csl"))
-
-
 def publication_digest(raw: dict, manuscripts: Path, *keep: str) -> str:
     """publication.yaml without the parts an output does not use (booklets, readability),
     unless asked for, plus the logo file it prints."""
@@ -62,7 +59,18 @@ def publication_digest(raw: dict, manuscripts: Path, *keep: str) -> str:
     return digest(shared, file_digest(manuscripts / logo) if isinstance(logo, str) else None)
 
 
-def article_digest(manuscript: Path, media: list[str], manuscripts: Path, publication: str) -> str:
-    """What one article's document is made from: its text, its images, the publication, the tool."""
-    return digest(file_digest(manuscript), [(m, file_digest(manuscripts / m)) for m in media],
-                  publication, tool_digest())
+def article_digest(manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,
+                   citation_style: Path) -> str:
+    """What one article's examination is made from: its text, the images it names, the
+    publication, the citation style and the tool."""
+    return digest(file_digest(manuscript), [(m, media_digest(manuscripts, m)) for m in media],
+                  publication, file_digest(citation_style), tool_digest())
+
+
+def media_digest(manuscripts: Path, image: str) -> str:
+    """An image's hash; only files inside manuscripts/ are read (check refuses the others)."""
+    try:
+        path = (manuscripts / image).resolve()
+    except (OSError, ValueError):
+        return "unusable"
+    return file_digest(path) if path.is_relative_to(manuscripts.resolve()) else "outside"

@@ -1,35 +1,118 @@
-"""Reading pandoc's JSON AST: walking it, its text, its tables, its attributes."""
+"""Reading pandoc's JSON AST: the one module that does, once per fragment, into typed facts.
+
+Checks, readability, the document and verify ask these facts; none of them walks the AST.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 BLOCKS = frozenset({"Para", "Plain", "Header", "Div", "BlockQuote"})
+NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList"})
+QUOTE_MARKS = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
+SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 
 
-def walk(node):
-    """Every AST element (a dict with 't') inside `node`, depth first, in document order."""
-    if isinstance(node, dict):
-        if "t" in node:
-            yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
+@dataclass(frozen=True)
+class TableText:
+    """A table as a reader sees it: caption, header rows and body rows of cells."""
+
+    caption: str
+    head: tuple[tuple[str, ...], ...]
+    body: tuple[tuple[str, ...], ...]
 
 
-def stringify(node, skip: frozenset = frozenset({"Note"})) -> str:
-    """Plain text of AST nodes, as a reader would see it before citations are resolved."""
+@dataclass(frozen=True)
+class Heading:
+    """A section heading (level 2) of the body, for the contents list and the EPUB's navigation."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Image:
+    source: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class FragmentFacts:
+    """What one Markdown fragment holds, as later stages ask it."""
+
+    text: str  # the text a reader sees, quotes and resolved citations included
+    prose: tuple[str, ...]  # each paragraph or list item as one sentence-ended line, citations left out
+    cited_keys: tuple[str, ...]  # every citation key, in order
+    citation_labels: tuple[str, ...]  # each in-text citation as citeproc shows it: "[1, 3]"
+    images: tuple[Image, ...]  # Markdown images (raw HTML is kept whole in raw_html)
+    raw_html: tuple[str, ...]
+    links: tuple[str, ...]  # link targets
+    attributes: tuple[tuple[str, str], ...]  # key-value attributes of any element
+    tables: tuple[TableText, ...]
+    headings: tuple[Heading, ...]
+    depth: int  # deepest nesting of lists, quotes and divisions
+
+
+def read_fragment(blocks: list) -> FragmentFacts:
+    """Collect the facts of one fragment's blocks."""
+    facts = {name: [] for name in ("cited_keys", "citation_labels", "images", "raw_html", "links",
+                                   "attributes", "tables", "headings")}
+    depth = 0
+    for node, level in walk(blocks):
+        depth = max(depth, level)
+        collect(node, facts)
+    prose: list[str] = []
+    _paragraphs(blocks, prose)
+    return FragmentFacts(text=stringify(blocks, quotes=True), prose=tuple(prose), depth=depth,
+                         **{name: tuple(found) for name, found in facts.items()})
+
+
+def collect(node: dict, facts: dict) -> None:
+    kind, content = node["t"], node.get("c")
+    if kind == "Cite":
+        facts["cited_keys"] += [citation["citationId"] for citation in content[0]]
+        facts["citation_labels"].append(stringify(content[1], quotes=True))
+    elif kind == "Image":
+        facts["images"].append(Image(content[2][0], stringify(content[1])))
+    elif kind == "Link":
+        facts["links"].append(content[2][0])
+    elif kind in ("RawInline", "RawBlock") and content[0].lower().startswith(("html", "epub")):
+        facts["raw_html"].append(content[1])
+    elif kind == "Table":
+        facts["tables"].append(table_text(node))
+    elif kind == "Header" and content[0] == 2:
+        facts["headings"].append(Heading(content[1][0], stringify(content[2])))
+    facts["attributes"] += attributes(node)
+
+
+def walk(root):
+    """Every AST element (a dict with 't') inside `root` with its nesting level, in document order.
+
+    Iterative, so that a deeply nested manuscript cannot exhaust the stack.
+    """
+    stack = [(root, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                level += item["t"] in NESTING
+                yield item, level
+            stack.extend((value, level) for value in reversed(list(item.values())) if isinstance(value, (list, dict)))
+        elif isinstance(item, list):
+            stack.extend((value, level) for value in reversed(item) if isinstance(value, (list, dict)))
+
+
+def stringify(node, skip: frozenset = frozenset({"Note"}), quotes: bool = False) -> str:
+    """Plain text of AST nodes; with `quotes`, quotation marks as the reader sees them."""
     parts: list[str] = []
-    _collect_text(node, parts, skip)
+    _collect_text(node, parts, skip, quotes)
     return "".join(parts).strip()
 
 
-def _collect_text(node, parts: list[str], skip: frozenset) -> None:
+def _collect_text(node, parts: list[str], skip: frozenset, quotes: bool) -> None:
     if isinstance(node, list):
         for item in node:
-            _collect_text(item, parts, skip)
+            _collect_text(item, parts, skip, quotes)
         return
     if not isinstance(node, dict) or node.get("t") in skip:
         return
@@ -38,16 +121,50 @@ def _collect_text(node, parts: list[str], skip: frozenset) -> None:
         parts.append(content if kind == "Str" else content[-1])
     elif kind in ("Space", "SoftBreak", "LineBreak"):
         parts.append(" ")
-    elif kind == "Cite":
-        _collect_text(content[1], parts, skip)
-    elif kind in ("Link", "Image"):
-        _collect_text(content[1], parts, skip)
+    elif kind in ("Cite", "Link", "Image"):
+        _collect_text(content[1], parts, skip, quotes)
+    elif kind == "Quoted" and quotes:
+        opening, closing = QUOTE_MARKS[content[0]["t"]]
+        parts.append(opening)
+        _collect_text(content[1], parts, skip, quotes)
+        parts.append(closing)
     elif kind in BLOCKS:
         if parts and not parts[-1].endswith("\n"):
             parts.append("\n")
-        _collect_text(content, parts, skip)
+        _collect_text(content, parts, skip, quotes)
     else:
-        _collect_text(content, parts, skip)
+        _collect_text(content, parts, skip, quotes)
+
+
+def _paragraphs(blocks: list, lines: list[str]) -> None:
+    """Running text, one paragraph or list item per line (tables and headings are not prose)."""
+    for node in blocks:
+        kind, content = node["t"], node.get("c")
+        if kind in ("Para", "Plain"):
+            _add_sentence(stringify(content, skip=frozenset({"Note", "Cite"})), lines)
+        elif kind in ("BulletList", "OrderedList", "BlockQuote", "Div"):
+            for child in _child_blocks(kind, content):
+                _paragraphs(child, lines)
+        elif kind == "DefinitionList":
+            for _term, definitions in content:
+                for definition in definitions:
+                    _paragraphs(definition, lines)
+
+
+def _child_blocks(kind: str, content: list) -> list:
+    """The block lists inside a container: list items, or the one list a quote or div holds."""
+    if kind == "BulletList":
+        return content
+    if kind == "OrderedList":
+        return content[1]
+    return [content] if kind == "BlockQuote" else [content[1]]
+
+
+def _add_sentence(text: str, lines: list[str]) -> None:
+    # A list item without a full stop would otherwise run into the next as one long sentence.
+    text = " ".join(text.split())
+    if text:
+        lines.append(text if text.endswith(SENTENCE_ENDS) else text + ".")
 
 
 def attributes(node: dict) -> list[tuple[str, str]]:
@@ -66,22 +183,13 @@ def _is_attr(value) -> bool:
             and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2]))
 
 
-@dataclass(frozen=True)
-class TableText:
-    """A table as text: caption, header rows and body rows of cells."""
-
-    caption: str
-    head: list[list[str]]
-    body: list[list[str]]
-
-
 def table_text(node: dict) -> TableText:
     """Read a pandoc Table node (attr, caption, colspecs, head, bodies, foot) as text."""
     _attr, caption, _colspecs, head, bodies, _foot = node["c"]
     body_rows = [row for body in bodies for row in body[2] + body[3]]
-    return TableText(stringify(caption[1]), _rows(head[1]), _rows(body_rows))
+    return TableText(stringify(caption[1], quotes=True), _rows(head[1]), _rows(body_rows))
 
 
-def _rows(rows: list) -> list[list[str]]:
+def _rows(rows: list) -> tuple[tuple[str, ...], ...]:
     # A row is [attr, cells]; a cell is [attr, alignment, rowspan, colspan, blocks].
-    return [[stringify(cell[4]) for cell in row[1]] for row in rows]
+    return tuple(tuple(stringify(cell[4], quotes=True) for cell in row[1]) for row in rows)

@@ -26,8 +26,8 @@ def progress_reporter():
         state = {}
 
         def on_event(kind: str, subject: str, detail=None) -> None:
-            if kind == "start":
-                state["task"] = bar.add_task("building", total=detail)
+            if kind == "start" and detail:
+                state["task"] = bar.add_task(subject, total=detail)
             elif kind == "article" and "task" in state:
                 bar.update(state["task"], advance=1, description=f"built {subject}")
             elif kind == "failed":

@@ -1,4 +1,4 @@
-"""A project: its publication.yaml and manuscripts, loaded and checked together."""
+"""A project: its publication.yaml, theme and manuscripts, loaded, and its articles examined."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from .article import Examined, examine, policy_warnings
+from .article import Article, examine, policy_warnings
+from .cache import ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
+from .fingerprint import article_digest, publication_digest
+from .render.theme import Theme
 from .schema import did_you_mean
+from .writer import OUTPUT
 
 MANUSCRIPTS = "manuscripts"
-STYLES = "styles"
-DEFAULT_STYLES = Path(__file__).parent.parent / STYLES
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # output/web/index.html is the site's front page
 
@@ -25,17 +28,60 @@ class ProjectError(Exception):
 
 
 @dataclass
-class CheckResult:
+class Project:
+    """Everything a command reads before it examines an article."""
+
+    root: Path
+    theme: Theme
     publication: Publication | None
-    articles: list[Examined] = field(default_factory=list)  # every manuscript that was examined
-    failed: list[str] = field(default_factory=list)  # slugs that did not load or have errors
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files_checked: int = 0
+    raw_publication: dict  # as written, for input keys
+    sources: dict[str, list[Path]]  # every manuscript file, by slug
+    chosen: list[str]  # the slugs this command works on
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # publication.yaml's, and bad file names
+    unusable: set[str] = field(default_factory=set)  # chosen slugs whose file names are errors
 
     @property
-    def good(self) -> list[Examined]:
-        """The examined articles that can be built."""
-        return [a for a in self.articles if a.converted is not None and a.check.slug not in self.failed]
+    def manuscripts(self) -> Path:
+        return self.root / MANUSCRIPTS
+
+    @property
+    def output(self) -> Path:
+        return self.root / OUTPUT
+
+    @property
+    def cache(self) -> ArticleCache:
+        return ArticleCache.in_output(self.output)
+
+    def path(self, slug: str) -> Path:
+        return self.sources[slug][0]
+
+    def article_key(self, slug: str, media: tuple[str, ...]) -> str:
+        return article_digest(self.path(slug), media, self.manuscripts, self.publication_key,
+                              self.theme.citation_style)
+
+    @cached_property
+    def publication_key(self) -> str:
+        return publication_digest(self.raw_publication, self.manuscripts)
+
+
+@dataclass
+class CheckResult:
+    project: Project
+    articles: list[Article] = field(default_factory=list)  # every chosen manuscript, examined
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        """Slugs that cannot be published: errors in the manuscript or its file name."""
+        return [a.slug for a in self.articles if a.failed or a.slug in self.project.unusable]
+
+    @property
+    def good(self) -> list[Article]:
+        return [a for a in self.articles if a.slug not in self.failed]
+
+    @property
+    def files_checked(self) -> int:
+        return sum(len(self.project.sources[slug]) for slug in self.project.chosen)
 
 
 def manuscripts_dir(root: Path) -> Path:
@@ -43,12 +89,6 @@ def manuscripts_dir(root: Path) -> Path:
     if not folder.is_dir():
         raise ProjectError(f"no {MANUSCRIPTS}/ folder in {root}: run from the project's root or pass --project")
     return folder
-
-
-def styles_dir(root: Path) -> Path:
-    """The project's own themes, or the ones this tool ships with."""
-    own = root / STYLES
-    return own if own.is_dir() else DEFAULT_STYLES
 
 
 def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
@@ -59,42 +99,89 @@ def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
     return dict(paths)
 
 
-def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> dict[str, list[Path]]:
+def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> list[str]:
     """Only the requested slugs; an unknown one is a usage error."""
-    if not slugs:
-        return paths
     for slug in slugs:
         if slug not in paths:
             hint = did_you_mean(slug, paths)
             raise ProjectError(f"no manuscript '{slug}' in {MANUSCRIPTS}/" + (f": {hint}" if hint else ""))
-    return {slug: paths[slug] for slug in slugs}
+    return list(dict.fromkeys(slugs)) if slugs else list(paths)
+
+
+def load_project(root: Path, slugs: tuple[str, ...] = ()) -> Project:
+    """Read publication.yaml and the list of manuscripts; check both, and the file names."""
+    root = root.resolve()
+    sources = manuscript_paths(manuscripts_dir(root))
+    chosen = select(sources, slugs)
+    publication, diagnostics = check_publication(root, set(sources))
+    project = Project(root, Theme.of(root), publication, raw_publication(root) if publication else {},
+                      sources, chosen, diagnostics)
+    for slug in chosen:
+        problems = check_slug(slug, sources[slug], root)
+        project.diagnostics += problems
+        if has_errors(problems):
+            project.unusable.add(slug)
+    return project
+
+
+def raw_publication(root: Path) -> dict:
+    """publication.yaml as plain data, for input keys (already validated)."""
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
+    return YAML(typ="safe", pure=True).load((root / MANUSCRIPTS / PUBLICATION_FILE).read_text(encoding="utf-8"))
+
+
+def cached_examination(project: Project, slug: str, entry: CacheEntry | None) -> Article | None:
+    """The cached examination when it was made from exactly today's inputs."""
+    if entry is None or entry.article.key != project.article_key(slug, entry.article.media):
+        return None
+    return entry.article
+
+
+def examine_fresh(project: Project, slug: str) -> Article:
+    article = examine(project.path(slug), slug, project.root, project.theme.citation_style, project.publication)
+    article.key = project.article_key(slug, article.media)
+    return article
+
+
+def examine_articles(project: Project, slugs: list[str], run=None,
+                     entries: dict[str, CacheEntry | None] | None = None) -> dict[str, Article]:
+    """Each article's examination: from the cache when its key still holds, else made now (by
+    `run(slugs, examined)` when given, e.g. in worker processes) and cached. An article that
+    could not be examined at all (a resource limit, a bug) is left out."""
+    cache = project.cache
+    entries = entries if entries is not None else {slug: cache.load(slug) for slug in slugs}
+    found = {slug: article for slug in slugs
+             for article in [cached_examination(project, slug, entries.get(slug))] if article is not None}
+
+    def examined(article: Article) -> None:
+        found[article.slug] = article
+        entries[article.slug] = cache.store(article, entries.get(article.slug))
+
+    stale = [slug for slug in slugs if slug not in found]
+    if run is None:
+        for slug in stale:
+            examined(examine_fresh(project, slug))
+    elif stale:
+        run(stale, examined)
+    return {slug: found[slug] for slug in slugs if slug in found}
 
 
 def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date | None = None) -> CheckResult:
     """Validate publication.yaml and the manuscripts; collect every problem at once."""
-    folder = manuscripts_dir(root)
-    all_paths = manuscript_paths(folder)
-    chosen = select(all_paths, slugs)
-    publication, config_diagnostics = check_publication(root, set(all_paths))
-    result = CheckResult(publication)
-    for slug, paths in chosen.items():
-        slug_diagnostics = check_slug(slug, paths, root)
-        article = examine(paths[0], slug, root, styles_dir(root), publication)
-        result.articles.append(article)
-        diagnostics = slug_diagnostics + article.check.diagnostics + policy_warnings(
-            article.check, publication.readability.target_grade if publication else None,
-            today or datetime.date.today())
-        result.files_checked += len(paths)
-        if article.converted is None or has_errors(diagnostics):
-            result.failed.append(slug)
-        result.diagnostics += diagnostics
-    result.diagnostics = deduplicate(result.diagnostics + config_diagnostics)
+    project = load_project(root, slugs)
+    result = CheckResult(project)
+    result.articles = list(examine_articles(project, project.chosen).values())
+    target = project.publication.readability.target_grade if project.publication else None
+    for article in result.articles:
+        result.diagnostics += article.diagnostics + policy_warnings(article, target, today or datetime.date.today())
+    result.diagnostics = deduplicate(result.diagnostics + project.diagnostics)
     return result
 
 
 def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, list[Diagnostic]]:
     """publication.yaml on its own, and against the manuscripts that exist."""
-    folder = manuscripts_dir(root)
+    folder = root / MANUSCRIPTS
     reporter = Reporter(folder / PUBLICATION_FILE, root)
     publication, yaml = load_publication(folder, reporter)
     if publication is not None:

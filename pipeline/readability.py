@@ -5,50 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .convert import Converted
-from .pandoc_ast import stringify
 
 # Fragments read as running prose; tables, references and titles are not.
 PROSE_FIELDS = ("summary", "key-points", "faq")
-SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 
 
 def prose(converted: Converted) -> str:
     """The article's running text, one paragraph or list item per line."""
-    lines: list[str] = []
-    for loc, nodes in converted.nodes.items():
-        if loc == () or (loc[0] in PROSE_FIELDS and loc[-1] != "title"):
-            _paragraphs(nodes, lines)
-    return "\n".join(lines)
-
-
-def _paragraphs(blocks: list, lines: list[str]) -> None:
-    for node in blocks:
-        kind, content = node["t"], node.get("c")
-        if kind in ("Para", "Plain"):
-            _add_sentence(stringify(content, skip=frozenset({"Note", "Cite"})), lines)
-        elif kind in ("BulletList", "OrderedList", "BlockQuote", "Div"):
-            for child in child_blocks(kind, content):
-                _paragraphs(child, lines)
-        elif kind == "DefinitionList":
-            for _term, definitions in content:
-                for definition in definitions:
-                    _paragraphs(definition, lines)
-
-
-def child_blocks(kind: str, content: list) -> list:
-    """The block lists inside a container: list items, or the one list a quote or div holds."""
-    if kind == "BulletList":
-        return content
-    if kind == "OrderedList":
-        return content[1]
-    return [content] if kind == "BlockQuote" else [content[1]]
-
-
-def _add_sentence(text: str, lines: list[str]) -> None:
-    # A list item without a full stop would otherwise run into the next as one long sentence.
-    text = " ".join(text.split())
-    if text:
-        lines.append(text if text.endswith(SENTENCE_ENDS) else text + ".")
+    return "\n".join(line for fragment in converted.fragments
+                     if fragment.loc == () or (fragment.loc[0] in PROSE_FIELDS and fragment.loc[-1] != "title")
+                     for line in fragment.facts.prose)
 
 
 def grade_formulas() -> dict:

@@ -1,7 +1,8 @@
-"""The work done per article, in a pool of long-lived worker processes.
+"""Per-article work (examining, laying out) in a pool of long-lived worker processes.
 
-Each worker imports WeasyPrint once and keeps its font configuration, parsed stylesheets,
-image cache and templates for every article it lays out.
+Each worker imports WeasyPrint once and keeps its fonts, parsed stylesheets and templates
+for every article it handles, across the stages of a build. A task's outcome says whether
+it succeeded, hit a resource limit (a content problem) or met a bug (an internal error).
 """
 
 from __future__ import annotations
@@ -10,68 +11,114 @@ import os
 import resource
 import signal
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from .article import ArticleCheck, examine
+from . import layout
 from .config import Publication
-from .diagnostics import Reporter, has_errors
-from .document import Document, build_document
-from .render.leaflet import leaflet_name, render_leaflet
-from .render.web import Download, render_page
+from .document import Document
+from .project import Project, examine_fresh
+from .render.theme import Theme
+
+LIMIT_ERRORS = (RecursionError, MemoryError)  # a manuscript too big or deep to handle
 
 
-@dataclass
-class ArticleTask:
-    """Examine one article (unless its cached document is given) and render what is stale."""
-
-    root: Path
-    path: Path
-    slug: str
-    styles: Path
-    publication: Publication
-    page_size: str
-    variants: tuple[str, ...]  # leaflets to lay out
-    page: bool  # whether to render the web page
-    downloads: list[Download] = field(default_factory=list)
-    document: Document | None = None
-    size: int = 0  # for scheduling: the largest articles go first
-
-
-@dataclass
-class ArticleOutcome:
-    slug: str
-    check: ArticleCheck | None  # None when the cached check still holds
-    document: Document | None
-    files: dict[str, bytes] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-    peak_memory: int = 0  # bytes, this worker's largest resident size so far
-    worker: int = 0
-
-
-class TimeLimit(BaseException):  # not an Exception: per-output handlers must not swallow it
+class TimeLimit(BaseException):  # not an Exception: handlers of ordinary errors must not swallow it
     """An article took longer than limits: seconds-per-article."""
 
 
-def process_article(task: ArticleTask) -> ArticleOutcome:
-    """Examine and render one article within the time limit; a timeout is the article's error."""
+@dataclass
+class Outcome:
+    """What one task came back with."""
+
+    slug: str
+    value: object = None  # the task's result when it succeeded
+    limit: str | None = None  # why the article was stopped at a resource limit
+    bug: str | None = None  # the traceback of an internal error
+    seconds: float = 0.0
+    peak_memory: int = 0  # bytes, the worker's largest resident size so far
+    worker: int = 0
+
+
+@dataclass
+class ExamineTask:
+    project: Project
+    slug: str
+    limit: float
+    size: int = 0
+
+    def __call__(self):
+        return examine_fresh(self.project, self.slug)
+
+
+@dataclass
+class Rendered:
+    files: dict[str, bytes] = field(default_factory=dict)
+    bugs: dict[str, str] = field(default_factory=dict)  # output path -> traceback
+
+
+@dataclass
+class RenderTask:
+    """Lay out an article's stale leaflets and render its page."""
+
+    slug: str
+    document: Document
+    variants: tuple[str, ...]
+    page: bool
+    downloads: list
+    theme: Theme
+    publication: Publication
+    page_size: str
+    manuscripts: Path
+    limit: float
+    size: int = 0
+
+    def __call__(self) -> Rendered:
+        from .render.leaflet import render_leaflet  # noqa: PLC0415
+        from .render.web import render_page  # noqa: PLC0415
+
+        rendered = Rendered()
+        for variant in self.variants:
+            attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
+                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts))
+        if self.page:
+            attempt(rendered, layout.page(self.slug), lambda: render_page(
+                self.document, self.publication, self.downloads, self.theme).encode("utf-8"))
+        return rendered
+
+
+def attempt(rendered: Rendered, path: str, render) -> None:
+    """Render one output; a bug in it is recorded and the article's other outputs go on."""
+    try:
+        rendered.files[path] = render()
+    except LIMIT_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
+        rendered.bugs[path] = traceback.format_exc()
+
+
+def perform(task) -> Outcome:
+    """Run one task within its time limit."""
     started = time.perf_counter()
-    outcome = ArticleOutcome(task.slug, None, task.document)
-    limit = task.publication.limits.seconds_per_article
+    outcome = Outcome(task.slug)
     previous = signal.signal(signal.SIGALRM, _time_is_up)
     # The alarm repeats: an exception raised while the interpreter runs a garbage-collection
     # callback is swallowed, so one alarm alone could be lost.
     _ALARM["armed"] = True
-    signal.setitimer(signal.ITIMER_REAL, limit, 0.25)
+    signal.setitimer(signal.ITIMER_REAL, task.limit, 0.25)
     try:
-        work_on(task, outcome)
-    except (TimeLimit, RecursionError, MemoryError) as error:
+        outcome.value = task()
+    except TimeLimit:
         _ALARM["armed"] = False
-        record_limit(task, outcome, error, limit)
+        outcome.limit = f"took longer than the limit of {task.limit:g} s"
+    except LIMIT_ERRORS as error:
+        outcome.limit = f"is too deeply nested or too large to handle ({type(error).__name__})"
+    except Exception:  # noqa: BLE001 - a bug: its traceback goes to the user, the build goes on
+        outcome.bug = traceback.format_exc()
     finally:
         _ALARM["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -88,42 +135,6 @@ _ALARM = {"armed": False}
 def _time_is_up(_signum, _frame) -> None:
     if _ALARM["armed"]:
         raise TimeLimit()
-
-
-def record_limit(task: ArticleTask, outcome: ArticleOutcome, error: BaseException, limit: float) -> None:
-    """The article's outputs are dropped and its check carries the located reason."""
-    outcome.document, outcome.files = None, {}
-    reporter = Reporter(task.path, task.root)
-    outcome.check = outcome.check or ArticleCheck(task.slug, reporter.display_path)
-    reason = (f"took longer than the limit of {limit:g} s" if isinstance(error, TimeLimit)
-              else f"is too deeply nested or too large to lay out ({type(error).__name__})")
-    outcome.check.diagnostics.append(reporter.error_diagnostic(
-        (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml"))
-
-
-def work_on(task: ArticleTask, outcome: ArticleOutcome) -> None:
-    if outcome.document is None:
-        examined = examine(task.path, task.slug, task.root, task.styles, task.publication)
-        outcome.check = examined.check
-        if examined.converted is not None and not has_errors(examined.check.diagnostics):
-            outcome.document = build_document(examined.manuscript, examined.converted, task.publication,
-                                              task.path.parent)
-    if outcome.document is not None:
-        render_outputs(task, outcome)
-
-
-def render_outputs(task: ArticleTask, outcome: ArticleOutcome) -> None:
-    document, folder = outcome.document, task.path.parent
-    for variant in task.variants:
-        name = f"pdf/{leaflet_name(task.slug, variant)}"
-        try:
-            outcome.files[name] = render_leaflet(document, task.publication, variant, task.page_size,
-                                                 task.styles, folder)
-        except Exception as error:  # noqa: BLE001 - one bad leaflet must not stop the others
-            outcome.failures[name] = f"{type(error).__name__}: {error}"
-    if task.page:
-        outcome.files[f"web/{task.slug}.html"] = render_page(document, task.publication, task.downloads,
-                                                             task.styles).encode("utf-8")
 
 
 def preload() -> None:
@@ -144,43 +155,67 @@ def warm_up() -> None:
     preload()
 
 
-def run_articles(tasks: list[ArticleTask], jobs: int, on_done) -> list[str]:
-    """Run tasks, largest first, calling on_done(outcome) as each finishes; return the slugs lost
-    to a worker that died."""
-    tasks = sorted(tasks, key=lambda task: (-task.size, task.slug))
-    if jobs <= 1 or len(tasks) <= 1:
-        preload()
-        for task in tasks:
-            on_done(process_article(task))
-        return []
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("fork"), initializer=warm_up)
-    futures = {pool.submit(process_article, task): task.slug for task in tasks}
-    workers = list((pool._processes or {}).values())  # noqa: SLF001 - to stop them if the pool breaks
-    lost = []
-    try:
+class Workers:
+    """Runs tasks in this process for one job, else in worker processes kept for the whole build."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self.processes: list = []
+        self.preloaded = False
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, _error, _trace) -> None:
+        if self.pool is not None:
+            if kind is None:
+                self.pool.shutdown(wait=True)
+            else:
+                self.stop()
+
+    def run(self, tasks: list, on_done) -> list[str]:
+        """Run tasks, largest first, calling on_done(outcome) as each finishes; return the slugs
+        lost to a worker that died."""
+        tasks = sorted(tasks, key=lambda task: (-task.size, task.slug))
+        if self.jobs <= 1 or len(tasks) <= 1:
+            if tasks and not self.preloaded:
+                preload()
+                self.preloaded = True
+            for task in tasks:
+                on_done(perform(task))
+            return []
+        return self.run_in_pool(tasks, on_done)
+
+    def run_in_pool(self, tasks: list, on_done) -> list[str]:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
+                                            initializer=warm_up)
+        futures = {self.pool.submit(perform, task): task.slug for task in tasks}
+        self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
+        lost = []
         for future in as_completed(futures):
             try:
-                on_done(future.result())
+                outcome = future.result()
             except BrokenProcessPool:
                 lost.append(futures[future])
-    except BaseException:
-        stop(pool, workers)
-        raise
-    if lost:
-        stop(pool, workers)  # a broken pool cannot be shut down politely
-    else:
-        pool.shutdown(wait=True)
-    return sorted(lost)
+                continue
+            on_done(outcome)
+        if lost:
+            self.stop()  # a broken pool cannot be shut down politely; the next stage starts a new one
+        return sorted(lost)
 
-
-def stop(pool: ProcessPoolExecutor, workers: list) -> None:
-    """Shut the pool down now, terminating its workers: an interrupted or broken build must not
-    leave them running (or the interpreter waiting for them at exit)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
-        if process.is_alive():
-            process.terminate()
-    for process in workers:
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
+    def stop(self) -> None:
+        """Shut the pool down now, terminating its workers: an interrupted or broken build must not
+        leave them running (or the interpreter waiting for them at exit)."""
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        self.pool = None

@@ -8,7 +8,6 @@ from pathlib import Path
 from pipeline.diagnostics import Reporter
 from pipeline.manuscript import load_manuscript
 from pipeline.convert import convert
-from pipeline.pandoc_ast import stringify, table_text, walk
 from pipeline.readability import prose, reading_grade
 from pipeline.source import SourceText
 
@@ -52,18 +51,19 @@ def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
     path = tmp_path / "fences.md"
     path.write_text(text.replace("summary: A short summary", "summary: |\n  ::: open\n\n  A short summary"))
     parsed = convert(load(path), STYLE)
-    summary = parsed.nodes[("summary",)]
-    assert summary[0]["t"] == "Div" and stringify(summary) == "A short summary that cites a source [1]."
-    assert stringify(parsed.nodes[("key-points", 0, "text")]) == "The point is short."
-    tables = [table_text(node) for node in walk(parsed.nodes[()]) if node["t"] == "Table"]
+    summary = parsed[("summary",)]
+    assert summary.part.html.startswith('<div class="open">')
+    assert summary.facts.text == "A short summary that cites a source [1]."
+    assert parsed[("key-points", 0, "text")].facts.text == "The point is short."
+    tables = parsed[()].facts.tables
     assert tables[0].caption == "A table with a caption"
-    assert (tables[0].head, tables[0].body) == ([["Name", "Value"]], [["One", "1"]])
+    assert (tables[0].head, tables[0].body) == ((("Name", "Value"),), (("One", "1"),))
 
 
 def test_citations_are_found_in_every_field() -> None:
     parsed = convert(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"), STYLE)
-    cited_in = {loc[0] if loc else "body" for loc, nodes in parsed.nodes.items()
-                for node in walk(nodes) if node["t"] == "Cite"}
+    cited_in = {fragment.loc[0] if fragment.loc else "body" for fragment in parsed.fragments
+                if fragment.facts.cited_keys}
     assert cited_in == {"key-points", "faq", "body"}
 
 

@@ -6,6 +6,7 @@ did not leak and that nothing in them can run.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -63,7 +64,10 @@ def test_check_refuses_the_vector_and_the_build_leaks_nothing(hostile: Path, vec
     result = publish("build", project=hostile)
     assert result.exit_code == 1
     assert re.search(rf"manuscripts/attack.md:\d+:\d+: error: .*{re.escape(message)}", result.output), result.output
-    assert not list((hostile / "output").rglob("attack*")), "a refused article must produce nothing"
+    published = [path for path in (hostile / "output").rglob("attack*") if ".cache" not in path.parts]
+    assert not published, "a refused article must produce nothing"
+    cached = json.loads((hostile / "output" / ".cache" / "articles" / "attack.json").read_text())
+    assert cached["article"]["document"] is None and cached["published"] is None, "nor a document to publish"
     assert (hostile / "output" / "pdf" / "ok.pdf").is_file(), "the other article still builds"
     text = outputs_text(hostile)
     assert SECRET not in text
@@ -112,9 +116,9 @@ def test_sanitiser_removes_what_could_run_or_load(html: str) -> None:
 
 
 def test_leaflet_renderer_reads_no_file_outside_the_project_even_when_asked(project: Path, tmp_path: Path) -> None:
-    from pipeline.project import styles_dir
+    from pipeline.render.theme import Theme
 
-    folder, styles = project / "manuscripts", styles_dir(project)
+    folder, styles = project / "manuscripts", Theme.of(project)
     html = (f'<html lang="en"><head><title>t</title><link rel="attachment" href="{tmp_path}/secret.png">'
             f'<style>body {{ background: url(file://{tmp_path}/secret.png) }}</style></head><body>'
             f'<h1>Hi</h1><img src="../../secret.png" alt="a"><img src="file:///etc/hostname" alt="b">'

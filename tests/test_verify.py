@@ -107,14 +107,12 @@ def test_another_articles_pdf(built: Path) -> None:
 
 
 def test_pdf_rebuilt_with_a_changed_table_cell(built: Path) -> None:
-    from pipeline.document import build_document
-    from pipeline.project import check_project, styles_dir
+    from pipeline.project import check_project
     from pipeline.render.leaflet import lay_out, leaflet_html
 
     checked = check_project(built, (JOINT,))
-    article, folder, styles = checked.good[0], built / "manuscripts", styles_dir(built)
-    document = build_document(article.manuscript, article.converted, checked.publication, folder)
-    html = leaflet_html(document, checked.publication, "standard", "A4", styles)
+    document, folder, styles = checked.good[0].document, built / "manuscripts", checked.project.theme
+    html = leaflet_html(document, checked.project.publication, "standard", "A4", styles)
     changed = html.replace("<td>Wear of the cartilage over time</td>", "<td>Wear of the bones over time</td>")
     assert changed != html
     (built / "output" / "pdf" / f"{JOINT}.pdf").write_bytes(lay_out(changed, "standard", styles, folder))

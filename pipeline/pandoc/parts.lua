@@ -65,8 +65,8 @@ function Writer(doc, opts)
       table.insert(result.fragments, {
         key = div.attributes.fragment,
         html = write_html(div.content, doc.meta, is_inline_field(div.attributes.fragment)),
-        -- The body's plain text is never used (its words are counted from the AST).
-        text = div.attributes.fragment == 'body' and '' or write_text(div.content, doc.meta),
+        -- Plain text of the front-matter fields, for metadata; the body needs none.
+        text = div.attributes.fragment ~= 'body' and write_text(div.content, doc.meta) or nil,
         blocks = block.content,
       })
     elseif block.t == 'Div' and block.identifier == 'refs' then

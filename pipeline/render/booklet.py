@@ -7,12 +7,13 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from .. import layout
 from ..config import Booklet, Publication
 from ..document import Document
 from ..files import read_inside
 from .cover import cover_png
 from .html import edit_fragment, mark_header_cells, mark_noterefs
-from .theme import build_time, environment, labels
+from .theme import Theme, build_time, environment, labels
 
 EPUB = "epub"
 STYLESHEET = "booklet.css"
@@ -26,27 +27,27 @@ ACCESSIBILITY_SUMMARY = (
 
 
 def chapter_name(document: Document) -> str:
-    return f"{document.slug}.xhtml"
+    return layout.chapter(document.slug)
 
 
 def render_booklet(booklet: Booklet, documents: list[Document], publication: Publication,
-                   styles: Path, manuscripts_dir: Path) -> bytes:
+                   theme: Theme, manuscripts_dir: Path) -> bytes:
     """Assemble one EPUB from already converted documents, byte-reproducibly."""
     from ebooklib import epub  # noqa: PLC0415 - only builds need it
 
-    env, lang = environment(styles, EPUB), documents[0].lang
-    words = labels(styles, lang)
+    env, lang = environment(theme, EPUB), documents[0].lang
+    words = labels(theme, lang)
     modified = build_time(max(document.date for document in documents))
     book = epub.EpubBook()
     describe(book, booklet, publication, lang, documents)
     css = epub.EpubItem(uid="style", file_name=f"styles/{STYLESHEET}", media_type="text/css",
-                        content=(styles / EPUB / STYLESHEET).read_bytes())
+                        content=theme.file(f"{EPUB}/{STYLESHEET}").read_bytes())
     book.add_item(css)
     book.set_cover("cover.png", cover_png(booklet, publication), create_page=False)
     cover = epub.EpubHtml(uid="cover-page", title=words.format("cover-alt", title=booklet.title),
                           file_name="cover.xhtml", lang=lang)
     cover.content = env.get_template("cover.html").render(booklet=booklet, labels=words)
-    chapters = [chapter(env, document, styles, css) for document in documents]
+    chapters = [chapter(env, document, theme, css) for document in documents]
     title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang)
     title_page.content = env.get_template("title-page.html").render(
         booklet=booklet, publication=publication, labels=words,
@@ -92,17 +93,17 @@ def describe(book, booklet: Booklet, publication: Publication, lang: str, docume
 
 
 def any_tables(documents: list[Document]) -> bool:
-    return any("<table" in document.body.html for document in documents)
+    return any(document.has_tables for document in documents)
 
 
-def chapter(env, document: Document, styles: Path, css):
+def chapter(env, document: Document, theme: Theme, css):
     from ebooklib import epub  # noqa: PLC0415
 
     item = epub.EpubHtml(uid=f"chapter-{document.slug}", title=document.title.text,
                          file_name=chapter_name(document), lang=document.lang)
     item.content = env.get_template("chapter.html").render(
-        doc=document, labels=labels(styles, document.lang),
-        body=epub_html(document.body.html),
+        doc=document, labels=labels(theme, document.lang),
+        body=epub_html(document.body),
         faq=[(entry.question.html, epub_html(entry.answer.html)) for entry in document.faq],
         summary=epub_html(document.summary.html),
         key_points=[(point.title.html, epub_html(point.text.html)) for point in document.key_points],
@@ -119,7 +120,7 @@ def toc_entry(epub, document: Document):
     """A chapter, with its sections beneath it when it has any (an empty section fails EPUBCheck)."""
     link = epub.Link(chapter_name(document), document.title.text, f"toc-{document.slug}")
     sections = [epub.Link(f"{chapter_name(document)}#{heading.id}", heading.text, f"toc-{document.slug}-{heading.id}")
-                for heading in document.headings if heading.level == 2]
+                for heading in document.headings]
     return (epub.Section(document.title.text, chapter_name(document)), sections) if sections else link
 
 

@@ -12,29 +12,25 @@ from ..config import Publication
 from ..document import Document
 from ..files import UnsafePath, inside
 from .html import edit_fragment, mark_header_cells
-from .theme import build_time, environment, labels
+from .theme import Theme, build_time, environment, labels
 
 PRINT = "print"
-VARIANTS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
-
-
-def leaflet_name(slug: str, variant: str) -> str:
-    return f"{slug}.pdf" if variant == "standard" else f"{slug}.{variant}.pdf"
+STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
-                   styles: Path, manuscripts_dir: Path) -> bytes:
-    """Lay out one leaflet; only files under manuscripts/ and styles/ can be read."""
-    return lay_out(leaflet_html(document, publication, variant, page_size, styles), variant, styles, manuscripts_dir)
+                   theme: Theme, manuscripts_dir: Path) -> bytes:
+    """Lay out one leaflet; only files under manuscripts/ and the theme's folders can be read."""
+    return lay_out(leaflet_html(document, publication, variant, page_size, theme), variant, theme, manuscripts_dir)
 
 
-def lay_out(html: str, variant: str, styles: Path, manuscripts_dir: Path) -> bytes:
+def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
     from weasyprint import HTML  # noqa: PLC0415 - slow to import; only builds need it
 
     from .pdf_tags import repair_structure  # noqa: PLC0415
 
-    warm = warm_renderer(styles, manuscripts_dir)
+    warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
     pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=warm.fetcher).write_pdf(
         stylesheets=warm.stylesheets[variant], font_config=warm.font_config,
         pdf_variant="pdf/ua-1", presentational_hints=False)
@@ -49,26 +45,28 @@ class WarmRenderer:
 
 
 @lru_cache(maxsize=4)
-def warm_renderer(styles: Path, manuscripts_dir: Path) -> WarmRenderer:
-    """Font configuration, fetcher and parsed stylesheets, made once per process and kept."""
+def warm_renderer(theme: Theme, _print_key: str, manuscripts_dir: Path) -> WarmRenderer:
+    """Font configuration, fetcher and parsed stylesheets, kept for as long as the print
+    theme's files hash the same (the key is part of the cache's)."""
     from weasyprint import CSS  # noqa: PLC0415
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
-    fetcher, font_config = project_fetcher(manuscripts_dir, styles), FontConfiguration()
-    stylesheets = {variant: [CSS(filename=str(styles / PRINT / name), url_fetcher=fetcher, font_config=font_config)
-                             for name in names] for variant, names in VARIANTS.items()}
+    fetcher, font_config = project_fetcher(manuscripts_dir, *theme.folders), FontConfiguration()
+    stylesheets = {variant: [CSS(filename=str(theme.file(f"{PRINT}/{name}")), url_fetcher=fetcher,
+                                 font_config=font_config) for name in names]
+                   for variant, names in STYLESHEETS.items()}
     return WarmRenderer(fetcher, font_config, stylesheets)
 
 
 def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
-                 styles: Path) -> str:
-    env = environment(styles, PRINT)
+                 theme: Theme) -> str:
+    env = environment(theme, PRINT)
     modified = build_time(document.date)
     return env.get_template("leaflet.html").render(
-        doc=document, publication=publication, labels=labels(styles, document.lang), variant=variant,
+        doc=document, publication=publication, labels=labels(theme, document.lang), variant=variant,
         page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        body=print_html(document.body.html),
+        body=print_html(document.body),
         faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],
         logo=publication.logo, qr_code=qr_code(document.url),
     )

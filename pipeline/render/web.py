@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
+from .. import layout
 from ..config import Publication
 from ..document import Document
 from .html import edit_fragment, mark_header_cells, wrap_tables
-from .theme import environment, labels
+from .theme import Theme, environment, labels
 
 WEB = "web"
-STYLESHEET = "site.css"
 
 
 @dataclass(frozen=True)
@@ -21,28 +19,25 @@ class Download:
     title: str = ""  # the booklet's, for EPUBs
 
 
-def render_page(document: Document, publication: Publication, downloads: list[Download], styles: Path) -> str:
+def render_page(document: Document, publication: Publication, downloads: list[Download], theme: Theme) -> str:
     """One article's page."""
-    return environment(styles, WEB).get_template("article.html").render(
+    return environment(theme, WEB).get_template("article.html").render(
         doc=document, publication=publication, downloads=downloads, lang=document.lang,
-        canonical=document.url, labels=labels(styles, document.lang), stylesheet=STYLESHEET,
-        body=web_html(document.body.html),
+        canonical=document.url, labels=labels(theme, document.lang), stylesheet=layout.href(layout.SITE_STYLESHEET),
+        body=web_html(document.body),
         faq=[(item.question.html, web_html(item.answer.html)) for item in document.faq],
         structured_data=structured_data(document, publication),
     )
 
 
 def render_index(documents: list[Document], publication: Publication, booklets: list[Download],
-                 styles: Path) -> str:
+                 theme: Theme) -> str:
     """The front page: every article, and the booklets to download."""
     lang = site_language(documents)
-    return environment(styles, WEB).get_template("index.html").render(
-        documents=documents, publication=publication, booklets=booklets, labels=labels(styles, lang),
-        lang=lang, canonical=publication.base_url, stylesheet=STYLESHEET)
-
-
-def stylesheet_path(styles: Path) -> Path:
-    return styles / WEB / STYLESHEET
+    return environment(theme, WEB).get_template("index.html").render(
+        documents=documents, publication=publication, booklets=booklets, labels=labels(theme, lang),
+        lang=lang, canonical=publication.base_url, stylesheet=layout.href(layout.SITE_STYLESHEET),
+        pages={document.slug: layout.href(layout.page(document.slug)) for document in documents})
 
 
 def web_html(html: str) -> str:

@@ -1,26 +1,37 @@
-"""What every format should show of an article: read from its freshly converted Document."""
+"""What every format should show of an article, derived without any HTML a renderer uses.
+
+Texts come from pandoc's AST (read once into facts at conversion), the disclaimer from
+publication.yaml and the reference numbers from citeproc's own list, so a fault in the
+HTML writer, the sanitiser or a template shows up as a difference instead of cancelling out.
+"""
 
 from __future__ import annotations
 
-from ..document import Document
-from .read_html import fragment_root, read_citations, read_tables, text_of
-from .reading import Reading
+from ..config import Publication
+from ..convert import Converted
+from ..manuscript import Manuscript
+from .reading import Reading, Table
 
 
-def expected_reading(document: Document) -> Reading:
-    def text(html: str) -> str:
-        return text_of(fragment_root(html))
+def expected_reading(manuscript: Manuscript, converted: Converted, publication: Publication) -> Reading:
+    def text(*loc) -> str:
+        return converted[loc].facts.text
 
-    parts = [document.summary.html, *(p.text.html for p in document.key_points), document.body.html,
-             *(item.answer.html for item in document.faq)]
+    front = manuscript.front
+    disclaimer = publication.disclaimers[front.disclaimer]
+    # Citations are compared in the parts that cite: summary, key point texts, body, FAQ answers.
+    citing = [("summary",), *(("key-points", i, "text") for i in range(len(front.key_points))), (),
+              *(("faq", i, "answer") for i in range(len(front.faq)))]
     return Reading(
-        title=text(document.title.html),
-        summary=text(document.summary.html),
-        # The templates print a key point as "<strong>Title.</strong> Text".
-        key_points=[f"{text(point.title.html)}. {text(point.text.html)}" for point in document.key_points],
-        tables=read_tables(fragment_root(document.body.html).xpath(".//table")),
-        faq=[(text(item.question.html), text(item.answer.html)) for item in document.faq],
-        references=[(reference.number, text(reference.html)) for reference in document.references],
-        citations=[label for html in parts for label in read_citations(fragment_root(html))],
-        disclaimer=(document.disclaimer.title, document.disclaimer.text),
+        title=text("title"),
+        summary=text("summary"),
+        # Every format prints a key point as "<strong>Title.</strong> Text".
+        key_points=[f"{text('key-points', i, 'title')}. {text('key-points', i, 'text')}"
+                    for i in range(len(front.key_points))],
+        tables=[Table(t.caption, [list(row) for row in t.head], [list(row) for row in t.body])
+                for t in converted[()].facts.tables],
+        faq=[(text("faq", i, "question"), text("faq", i, "answer")) for i in range(len(front.faq))],
+        references=[(reference.number, reference.text) for reference in converted.references],
+        citations=[label for loc in citing for label in converted[loc].facts.citation_labels],
+        disclaimer=(disclaimer.title, disclaimer.text),
     )

@@ -1,0 +1,60 @@
+"""Where every output lives under output/: the one module that spells an output path.
+
+Paths are relative to output/ and use '/'; links inside the site are relative to web/.
+"""
+
+from __future__ import annotations
+
+FORMATS = ("web", "pdf", "epub")
+VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
+INDEX = "web/index.html"
+SITE_STYLESHEET = "web/assets/site.css"
+DOWNLOADS = "web/downloads/"
+CHAPTERS = "EPUB/"  # where ebooklib puts a booklet's documents inside the EPUB
+
+
+def page(slug: str) -> str:
+    return f"web/{slug}.html"
+
+
+def leaflet(slug: str, variant: str) -> str:
+    return f"pdf/{slug}.pdf" if variant == "standard" else f"pdf/{slug}.{variant}.pdf"
+
+
+def variant_of(path: str) -> str:
+    """The leaflet variant a pdf/ path holds."""
+    return next((v for v in VARIANTS if v != "standard" and path.endswith(f".{v}.pdf")), "standard")
+
+
+def booklet(booklet_id: str) -> str:
+    return f"epub/{booklet_id}.epub"
+
+
+def chapter(slug: str) -> str:
+    """An article's chapter inside a booklet, relative to the booklet's other documents."""
+    return f"{slug}.xhtml"
+
+
+def media(image: str) -> str:
+    """A copy of an image (a path relative to manuscripts/) for the web pages that show it."""
+    return f"web/{image}"
+
+
+def download(path: str) -> str:
+    """The site's copy of a leaflet or booklet, for readers to download."""
+    return DOWNLOADS + path.split("/", 1)[1]
+
+
+def is_download_source(path: str) -> bool:
+    return path.startswith(("pdf/", "epub/"))
+
+
+def href(path: str) -> str:
+    """A link from a page in web/ to another output in web/."""
+    return path.removeprefix("web/")
+
+
+def article_outputs(slug: str) -> list[str]:
+    """Everything published of one article alone (booklets and the index hold several)."""
+    leaflets = [leaflet(slug, variant) for variant in VARIANTS]
+    return [page(slug), *leaflets, *(download(path) for path in leaflets)]

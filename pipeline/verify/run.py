@@ -1,0 +1,94 @@
+"""publish verify: read every built file back and prove it says what the manuscript says."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import layout
+from ..article import Article
+from ..config import booklets_of
+from ..project import CheckResult, check_project
+from ..render.theme import Theme, labels
+from .compare import Comparison, Difference, compare
+from .read_html import parse_page, read_article
+from .read_pdf import Labels, read_leaflet
+from .reading import Reading
+
+
+@dataclass
+class VerifyResult:
+    check: CheckResult
+    comparisons: list[Comparison] = field(default_factory=list)
+    unverified: dict[str, str] = field(default_factory=dict)  # article -> why it was not verified
+    seconds: dict[str, float] = field(default_factory=dict)  # article -> time spent reading it back
+
+    @property
+    def differences(self) -> list[Difference]:
+        return [d for c in self.comparisons for d in c.differences]
+
+    @property
+    def elements_checked(self) -> int:
+        return sum(c.checked for c in self.comparisons)
+
+    @property
+    def formats(self) -> set[str]:
+        return {c.format for c in self.comparisons}
+
+
+def verify(root: Path, slugs: tuple[str, ...] = ()) -> VerifyResult:
+    """Compare every output of each article with what its manuscript says (examined once, cached)."""
+    checked = check_project(root, slugs)
+    result = VerifyResult(checked)
+    result.unverified.update({slug: "the manuscript has errors" for slug in checked.failed})
+    project = checked.project
+    if project.publication is None:
+        result.unverified["publication.yaml"] = "publication.yaml has errors"
+        return result
+    booklets = booklets_of(project.publication, sorted(project.sources))
+    for article in checked.good:
+        started = time.perf_counter()
+        booklet_ids = [booklet.id for booklet, members in booklets if article.slug in members]
+        result.comparisons += verify_article(article, project.output, project.theme, booklet_ids)
+        result.seconds[article.slug] = time.perf_counter() - started
+    return result
+
+
+def verify_article(article: Article, output: Path, theme: Theme, booklet_ids: list[str]) -> list[Comparison]:
+    sources = {"web": layout.page(article.slug),
+               "pdf": layout.leaflet(article.slug, "standard"),
+               "pdf large print": layout.leaflet(article.slug, "large-print")}
+    sources.update({f"epub {booklet}": layout.booklet(booklet) for booklet in booklet_ids})
+    comparisons = []
+    for format_, path in sources.items():
+        found, problem = read_output(format_, output / path, article, theme)
+        if problem:
+            missing = Comparison(article.slug, format_)
+            missing.text("file", f"{output.name}/{path}", problem)
+            comparisons.append(missing)
+        else:
+            comparisons.append(compare(article.slug, format_, article.expected, found))
+    return comparisons
+
+
+def read_output(format_: str, path: Path, article: Article, theme: Theme) -> tuple[Reading | None, str | None]:
+    """The article as read from one output, or the reason it cannot be read."""
+    if not path.is_file():
+        return None, "missing"
+    document = article.document
+    try:
+        if format_ == "web":
+            return read_article(parse_page(path.read_bytes())), None
+        if format_.startswith("epub"):
+            with zipfile.ZipFile(path) as archive:
+                return read_article(parse_page(archive.read(layout.CHAPTERS + layout.chapter(article.slug)))), None
+        return read_leaflet(path, leaflet_labels(article, theme), {r.id: r.number for r in document.references}), None
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
+        return None, f"unreadable: {error}"
+
+
+def leaflet_labels(article: Article, theme: Theme) -> Labels:
+    words = labels(theme, article.document.lang)
+    return Labels(words.summary, words.key_points, words.faq, words.references, article.document.disclaimer.title)
