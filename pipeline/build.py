@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,16 @@ class Build:
             return
         self.result.written.append(path)
         self.on_event("wrote", path)
+
+    def make(self, path: str, key: str, render) -> None:
+        """Render one output in this process and write it; a bug in rendering it is reported as one
+        and the build goes on."""
+        try:
+            content = render()
+        except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
+            self.fail_bug(path, traceback.format_exc(), [path])
+            return
+        self.write(path, content, key)
 
     def fail(self, subject: str, reason: str, outputs=(), bug: str | None = None) -> None:
         """The one path every failure takes: recorded once, previous outputs kept but marked
@@ -264,8 +275,6 @@ def booklet_download(booklet: Booklet):
 
 def write_booklets(run: Build) -> None:
     """A booklet is rebuilt only when every article in it can be: never with a chapter missing."""
-    import traceback  # noqa: PLC0415
-
     for booklet, members in booklet_members(run):
         path = layout.booklet(booklet.id)
         broken = [slug for slug in members if run.is_broken(slug) or run.last_good(slug) is None]
@@ -278,13 +287,9 @@ def write_booklets(run: Build) -> None:
             continue
         from .render.booklet import render_booklet  # noqa: PLC0415
 
-        try:
-            content = render_booklet(booklet, [run.last_good(slug) for slug in members], run.project.publication,
-                                     run.project.theme, run.project.manuscripts)
-        except Exception:  # noqa: BLE001 - a bug, reported as one; the other booklets go on
-            run.fail_bug(path, traceback.format_exc(), [path])
-            continue
-        run.write(path, content, key)
+        run.make(path, key, lambda: render_booklet(booklet, [run.last_good(slug) for slug in members],
+                                                   run.project.publication, run.project.theme,
+                                                   run.project.manuscripts))
 
 
 def write_site(run: Build) -> None:
@@ -310,8 +315,8 @@ def write_index(run: Build, published: dict[str, Document]) -> None:
                  [vars(d) for d in booklets], run.project.publication_key)
     if not run.stale(layout.INDEX, key):
         return
-    html = render_index(list(published.values()), run.project.publication, booklets, run.project.theme)
-    run.write(layout.INDEX, html.encode("utf-8"), key)
+    run.make(layout.INDEX, key, lambda: render_index(list(published.values()), run.project.publication, booklets,
+                                                     run.project.theme).encode("utf-8"))
 
 
 def copy_if_stale(run: Build, path: str, source: Path, key: str) -> None:

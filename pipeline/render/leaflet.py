@@ -67,6 +67,7 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
         page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         body=print_html(document.body),
+        key_points=[(point.title.html, point.text.html) for point in document.key_points],
         faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],
         logo=publication.logo, qr_code=qr_code(document.url),
     )

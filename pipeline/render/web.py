@@ -25,6 +25,7 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
         doc=document, publication=publication, downloads=downloads, lang=document.lang,
         canonical=document.url, labels=labels(theme, document.lang), stylesheet=layout.href(layout.SITE_STYLESHEET),
         body=web_html(document.body),
+        key_points=[(point.title.html, point.text.html) for point in document.key_points],
         faq=[(item.question.html, web_html(item.answer.html)) for item in document.faq],
         structured_data=structured_data(document, publication),
     )
