@@ -31,21 +31,39 @@ class Labels:
 
 @dataclass
 class Leaflet:
-    """A leaflet's structure elements with the text each one covers."""
+    """A leaflet's structure elements, the text of each page in reading order, and its links."""
 
     tree: list
-    chars: dict = field(default_factory=dict)  # (page number, mcid) -> chars
+    pages: dict = field(default_factory=dict)  # page number -> [(mcid or None, character)]
     links: list = field(default_factory=list)  # (link text, destination name)
 
     def text(self, element: dict, skip: frozenset = frozenset({"Lbl"})) -> str:
-        """The element's text, laid out line by line from the characters' positions."""
-        from pdfplumber.utils import extract_text  # noqa: PLC0415
-
-        by_page: dict[int, list] = defaultdict(list)
+        """The element's text, line by line as laid out, with hyphenation undone."""
+        wanted: dict[int, set] = defaultdict(set)
         for page, mcid in marked_content(element, skip):
-            by_page[page] += self.chars.get((page, mcid), [])
-        lines = [line for page in sorted(by_page) for line in extract_text(by_page[page]).split("\n")]
+            wanted[page].add(mcid)
+        lines = [line for page in sorted(wanted) for line in page_lines(self.pages.get(page, []), wanted[page])]
         return join_lines(lines)
+
+
+def page_lines(characters: list, mcids: set) -> list[str]:
+    """The lines of a page's text that belong to the given marked content.
+
+    pdfium's text page gives the characters in reading order, with the spaces and line
+    breaks that positions imply marked as generated (mcid None)."""
+    lines, gap = [""], ""
+    for mcid, character in characters:
+        if mcid is None or mcid not in mcids:
+            if lines[-1]:  # a break between two of ours, or text of another element in between
+                gap = "\n" if character in "\r\n" or gap == "\n" else (gap or (" " if mcid is None else ""))
+            continue
+        if gap == "\n":
+            lines.append("")
+        elif gap and not lines[-1].endswith(" ") and character != " ":
+            lines[-1] += " "
+        lines[-1] += character
+        gap = ""
+    return [line for line in lines if line]
 
 
 def join_lines(lines: list[str]) -> str:
@@ -73,30 +91,86 @@ def marked_content(element: dict, skip: frozenset, page: int | None = None):
 
 
 def open_leaflet(path: Path) -> Leaflet:
-    import pdfplumber  # noqa: PLC0415
+    """The structure tree and link annotations through qpdf (pikepdf), the text through pdfium:
+    both read a leaflet many times faster than a PDF parser written in Python."""
+    import pikepdf  # noqa: PLC0415
+    import pypdfium2  # noqa: PLC0415
 
-    with pdfplumber.open(path) as pdf:
-        chars = defaultdict(list)
-        links = []
-        for page in pdf.pages:
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    chars[(page.page_number, char["mcid"])].append(char)
-            links += page_links(page)
-        return Leaflet(pdf.structure_tree, dict(chars), links)
+    document = pypdfium2.PdfDocument(path)
+    try:
+        with pikepdf.open(path) as pdf:
+            numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+            root = pdf.Root.get("/StructTreeRoot")
+            leaflet = Leaflet(structure(root, numbers)["children"] if root is not None else [])
+            for number, (page, text_page) in enumerate(zip(pdf.pages, document), start=1):
+                height = float(page.mediabox[3]) - float(page.mediabox[1])
+                characters = page_characters(text_page, height)
+                leaflet.pages[number] = [(mcid, character) for mcid, character, _box in characters]
+                leaflet.links += page_links(page, characters, height)
+        return leaflet
+    finally:
+        document.close()
 
 
-def page_links(page) -> list[tuple[str, str]]:
-    """Internal links on a page: the text under each (by character centres) and its named destination."""
+def structure(element, numbers: dict, page: int | None = None) -> dict:
+    """A structure element as {type, page_number, mcids, children}, its kids in order."""
+    import pikepdf  # noqa: PLC0415
+
+    if "/Pg" in element:
+        page = numbers.get(element.Pg.objgen, page)
+    node = {"type": str(element.get("/S", "/StructTreeRoot"))[1:], "page_number": page, "mcids": [], "children": []}
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
+        if isinstance(kid, int):  # pikepdf gives integers as Python ints
+            node["mcids"].append(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            node["children"].append(structure(kid, numbers, page))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":  # content on another page
+            child_page = numbers.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+            node["children"].append({"type": "MCR", "page_number": child_page, "mcids": [int(kid.MCID)],
+                                     "children": []})
+    return node
+
+
+def page_characters(page, height: float) -> list[tuple]:
+    """(mcid or None, character, (x0, top, x1, bottom) from the page's top) in reading order."""
+    import ctypes  # noqa: PLC0415
+
+    import pypdfium2.raw as pdfium  # noqa: PLC0415
+
+    text_page = page.get_textpage()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     found = []
-    for annotation in page.annots:
-        destination = (annotation.get("data") or {}).get("Dest")
-        if not isinstance(destination, bytes):
-            continue
-        inside = [c for c in page.chars
-                  if annotation["x0"] <= (c["x0"] + c["x1"]) / 2 <= annotation["x1"]
-                  and annotation["top"] <= (c["top"] + c["bottom"]) / 2 <= annotation["bottom"]]
-        found.append(("".join(c["text"] for c in inside).strip(), destination.decode("utf-8", "replace")))
+    try:
+        for index in range(pdfium.FPDFText_CountChars(text_page)):
+            # pdfium marks a hyphen-minus that ends a line as U+0002; it is still the author's hyphen
+            # (a hyphenation point is drawn as U+2010, which join_lines removes).
+            character = chr(pdfium.FPDFText_GetUnicode(text_page, index)).replace("\x02", "-")
+            source = None if pdfium.FPDFText_IsGenerated(text_page, index) else \
+                pdfium.FPDFText_GetTextObject(text_page, index)
+            mcid = pdfium.FPDFPageObj_GetMarkedContentID(source) if source else None
+            pdfium.FPDFText_GetCharBox(text_page, index, left, right, bottom, top)
+            found.append((mcid if mcid is None or mcid >= 0 else None, character,
+                          (left.value, height - top.value, right.value, height - bottom.value)))
+    finally:
+        text_page.close()
+    return found
+
+
+def page_links(page, characters: list, height: float) -> list[tuple[str, str]]:
+    """Internal links on a page: the text under each (by character centres) and its named destination."""
+    import pikepdf  # noqa: PLC0415
+
+    found = []
+    for annotation in page.get("/Annots") or []:
+        destination = annotation.get("/Dest")
+        if annotation.get("/Subtype") != "/Link" or not isinstance(destination, pikepdf.String):
+            continue  # a link to a web address, not a named destination in the leaflet
+        x0, y0, x1, y1 = (float(value) for value in annotation.Rect)
+        inside = [character for mcid, character, (left, top, right, bottom) in characters
+                  if mcid is not None and min(x0, x1) <= (left + right) / 2 <= max(x0, x1)
+                  and height - max(y0, y1) <= (top + bottom) / 2 <= height - min(y0, y1)]
+        found.append(("".join(inside).strip(), str(destination)))
     return found
 
 

@@ -1,7 +1,9 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker). Prints a table of
+(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all). make-all is a
+cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
+alone, counting the pandoc conversions the three commands make between them. Prints a table of
 medians and ratios and writes output/benchmarks.json. Timings are reported, never asserted.
 """
 
@@ -22,7 +24,8 @@ from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker")
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all")
+
 
 
 def timed(action) -> float:
@@ -51,6 +54,35 @@ def ours(root: Path, jobs: int, slugs: list[str]) -> dict:
             "peak_memory_mb": max(data["peak_memory_mb"].values())}
 
 
+def publish(command: str, root: Path, jobs: int, env: dict) -> None:
+    options = ["--jobs", str(jobs)] if command == "build" else []
+    subprocess.run([str(PUBLISH), command, "--project", str(root), *options], check=True,
+                   stdout=subprocess.DEVNULL, env=env)
+
+
+def counting_pandoc(folder: Path) -> tuple[Path, Path]:
+    """A pandoc that notes each article conversion in a file and then runs the real one
+    (pypandoc finds it through PYPANDOC_PANDOC); returns (wrapper, counter)."""
+    import pypandoc
+
+    counter, wrapper = folder / "conversions.txt", folder / "pandoc"
+    wrapper.write_text(f'#!/bin/sh\ncase "$*" in *fragments.lua*) echo 1 >> "{counter}";; esac\n'
+                       f'exec "{pypandoc.get_pandoc_path()}" "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper, counter
+
+
+def make_all(root: Path, jobs: int) -> dict:
+    """Cold check + build + verify, each step timed, and the pandoc conversions among them."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    wrapper, counter = counting_pandoc(root.parent)
+    counter.unlink(missing_ok=True)
+    env = {**os.environ, "CI": "1", "PYPANDOC_PANDOC": str(wrapper)}
+    steps = {command: timed(lambda c=command: publish(c, root, jobs, env)) for command in ("check", "build", "verify")}
+    conversions = len(counter.read_text().splitlines()) if counter.exists() else 0
+    return {**steps, "all": sum(steps.values()), "conversions": conversions}
+
+
 def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
@@ -75,6 +107,8 @@ def main() -> None:
                 results["one-worker"].append(ours(root, 1, slugs))
             if "floor" in wanted:
                 results["floor"].append({"cold": timed(lambda: floor_run(root, leaflets, jobs))})
+            if "make-all" in wanted:
+                results["make-all"].append(make_all(root, jobs))
             if "typst" in wanted:
                 results["typst"].append({"cold": timed(lambda: typst_run(root, Path(scratch) / "typst", jobs))})
     summary = summarise(results, count, jobs, runs)
@@ -99,6 +133,10 @@ def summarise(results: dict, count: int, jobs: int, runs: int) -> dict:
             ratios[f"ours/{other}"] = round(ours_cold / seconds[f"{other} cold"], 3)
     if ours_cold and "one-worker cold" in seconds:
         ratios[f"{jobs} workers vs 1 (speed-up)"] = round(seconds["one-worker cold"] / ours_cold, 3)
+    if ours_cold and "make-all all" in seconds:
+        ratios["cold check + build + verify / cold build"] = round(seconds["make-all all"] / ours_cold, 3)
+        ratios["pandoc conversions in check + build + verify, per article"] = round(
+            seconds["make-all conversions"] / count, 3)
     if "ours edit" in seconds:
         ratios["edit minus the article's own cost (s)"] = round(seconds["ours edit"] - seconds["ours edited_article_cost"], 3)
     return summary
@@ -108,7 +146,7 @@ def print_table(summary: dict) -> None:
     print(f"\n{summary['articles']} articles, {summary['jobs']} jobs, median of {summary['runs']} runs")
     print(f"{'measure':<42} {'value':>10}")
     for name, value in summary["seconds"].items():
-        unit = "MB" if "memory" in name else "s"
+        unit = "MB" if "memory" in name else "" if "conversions" in name else "s"
         print(f"{name:<42} {value:>9.3f}{unit}")
     for name, value in summary["ratios"].items():
         print(f"{name:<42} {value:>10.3f}")

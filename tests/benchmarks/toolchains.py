@@ -18,18 +18,18 @@ WEASYPRINT = Path(sys.executable).parent / "weasyprint"
 
 def prepare_leaflet_html(root: Path, folder: Path) -> list[tuple[str, str, Path]]:
     """Our leaflet HTML for every article and variant, as files: (slug, variant, path)."""
-    from pipeline.document import build_document
     from pipeline.project import check_project
     from pipeline.render.leaflet import leaflet_html
 
     folder.mkdir(parents=True, exist_ok=True)
     checked = check_project(root)
+    publication, theme = checked.project.publication, checked.project.theme
     leaflets = []
     for article in checked.good:
-        document = build_document(article.manuscript, article.converted, checked.publication, root / "manuscripts")
+        document = article.document
         for variant in CSS:
             path = folder / f"{document.slug}.{variant}.html"
-            path.write_text(leaflet_html(document, checked.publication, variant, "A4", STYLES))
+            path.write_text(leaflet_html(document, publication, variant, "A4", theme))
             leaflets.append((document.slug, variant, path))
     return leaflets
 
