@@ -17,12 +17,12 @@ from . import layout
 from .article import Article, file_size, policy_warnings
 from .cache import CacheEntry
 from .config import Booklet, booklets_of
-from .diagnostics import Diagnostic, Reporter, deduplicate
+from .diagnostics import Diagnostic, deduplicate
 from .document import Document
 from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
-from .project import Project, examine_articles, load_project
+from .project import Project, examine_articles, limit_diagnostic, load_project
 from .writer import OUTPUT, OutputWriter, exclusive, read_manifest, read_tools
 
 HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
@@ -150,16 +150,15 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
 # --- examine: convert (or take from the cache) and check every chosen article --------------------
 
 def examine(run: Build, workers) -> None:
-    from .workers import ExamineTask  # noqa: PLC0415
+    from .workers import examination_tasks  # noqa: PLC0415
 
     project = run.project
     run.entries = {slug: project.cache.load(slug) for slug in project.sources}
     for slug in project.unusable:
         run.fail(slug, HAS_ERRORS, layout.article_outputs(slug))
-    limit = project.publication.limits.seconds_per_article
 
     def examine_stale(slugs: list[str], examined) -> None:
-        tasks = [ExamineTask(project, slug, limit, file_size(project.path(slug))) for slug in slugs]
+        tasks = examination_tasks(project, slugs)
         run.on_event("start", "examining", len(tasks))
         for slug in workers.run(tasks, lambda outcome: receive_examined(run, outcome, examined)):
             run.fail(slug, LOST, layout.article_outputs(slug))
@@ -186,9 +185,7 @@ def receive_examined(run: Build, outcome, examined) -> None:
 
 def report_limit(run: Build, slug: str, reason: str) -> None:
     """A resource limit is the article's located error; its outputs are not (re)made."""
-    reporter = Reporter(run.project.path(slug), run.project.root)
-    run.result.diagnostics.append(reporter.error_diagnostic(
-        (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml"))
+    run.result.diagnostics.append(limit_diagnostic(run.project, slug, reason))
     run.fail(slug, HAS_ERRORS, layout.article_outputs(slug))
 
 

@@ -30,7 +30,8 @@ class Publish(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence: say it is a bug
-            report_bugs(ctx, {"publish": traceback.format_exc()}, error)
+            trace = traceback.format_exc() + str(getattr(error, "trace", ""))  # a worker's, if it came from one
+            report_bugs(ctx, {"publish": trace}, error)
             sys.exit(EXIT_BUG)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -72,8 +73,10 @@ class CheckResult:
 
     @property
     def failed(self) -> list[str]:
-        """Slugs that cannot be published: errors in the manuscript or its file name."""
-        return [a.slug for a in self.articles if a.failed or a.slug in self.project.unusable]
+        """Slugs that cannot be published: errors in the manuscript or its file name, or a limit."""
+        examined = {article.slug: article for article in self.articles}
+        return [slug for slug in self.project.chosen if slug in self.project.unusable
+                or slug not in examined or examined[slug].failed]
 
     @property
     def good(self) -> list[Article]:
@@ -167,16 +170,40 @@ def examine_articles(project: Project, slugs: list[str], run=None,
     return {slug: found[slug] for slug in slugs if slug in found}
 
 
-def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date | None = None) -> CheckResult:
+def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date | None = None,
+                  jobs: int | None = None) -> CheckResult:
     """Validate publication.yaml and the manuscripts; collect every problem at once."""
+    from .workers import InternalError, Workers, examination_tasks, preload_for_check  # noqa: PLC0415
+
     project = load_project(root, slugs)
     result = CheckResult(project)
-    result.articles = list(examine_articles(project, project.chosen).values())
+
+    def examine_stale(stale: list[str], examined) -> None:
+        def receive(outcome) -> None:
+            if outcome.bug:
+                raise InternalError(outcome.slug, outcome.bug)
+            if outcome.limit:
+                result.diagnostics.append(limit_diagnostic(project, outcome.slug, outcome.limit))
+            else:
+                examined(outcome.value)
+
+        lost = workers.run(examination_tasks(project, stale), receive)
+        if lost:
+            raise InternalError(", ".join(lost), "a worker process stopped before finishing (killed?)")
+
+    with Workers(jobs or os.cpu_count() or 1, preload_for_check) as workers:
+        result.articles = list(examine_articles(project, project.chosen, examine_stale).values())
     target = project.publication.readability.target_grade if project.publication else None
     for article in result.articles:
         result.diagnostics += article.diagnostics + policy_warnings(article, target, today or datetime.date.today())
     result.diagnostics = deduplicate(result.diagnostics + project.diagnostics)
     return result
+
+
+def limit_diagnostic(project: Project, slug: str, reason: str) -> Diagnostic:
+    """An article stopped at a resource limit: its located error."""
+    return Reporter(project.path(slug), project.root).error_diagnostic(
+        (1, 1), "resource-limit", f"article {reason}", "limits: seconds-per-article in publication.yaml")
 
 
 def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, list[Diagnostic]]:

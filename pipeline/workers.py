@@ -19,12 +19,21 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import layout
-from .config import Publication
+from .article import file_size
+from .config import Limits, Publication
 from .document import Document
 from .project import Project, examine_fresh
 from .render.theme import Theme
 
 LIMIT_ERRORS = (RecursionError, MemoryError)  # a manuscript too big or deep to handle
+
+
+class InternalError(Exception):
+    """A bug met while working on an article, in this process or a worker; keeps its traceback."""
+
+    def __init__(self, subject: str, trace: str) -> None:
+        super().__init__(f"{subject}: {trace.strip().splitlines()[-1]}")
+        self.trace = trace
 
 
 class TimeLimit(BaseException):  # not an Exception: handlers of ordinary errors must not swallow it
@@ -138,28 +147,42 @@ def _time_is_up(_signum, _frame) -> None:
 
 
 def preload() -> None:
-    """Pay the one-off costs (WeasyPrint's import, the pronouncing dictionary the English reading
-    grade needs) before any article's clock starts."""
+    """Pay a build's one-off costs (WeasyPrint's import, the pronouncing dictionary the English
+    reading grade needs) before any article's clock starts."""
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
 
+    preload_for_check()
+
+
+def preload_for_check() -> None:
     from .readability import preload_dictionaries  # noqa: PLC0415
 
     preload_dictionaries()
 
 
-def warm_up() -> None:
+def preload_nothing() -> None:
+    """Reading outputs back needs no warm-up."""
+
+
+def warm_up(preload_work) -> None:
     """A worker's start: Ctrl-C is left to the main process, which stops the pool, and SIGTERM
     (how the main process stops a worker) ends it quietly instead of raising inside it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    preload()
+    preload_work()
+
+
+def examination_tasks(project: Project, slugs: list[str]) -> list[ExamineTask]:
+    limits = project.publication.limits if project.publication else Limits()
+    return [ExamineTask(project, slug, limits.seconds_per_article, file_size(project.path(slug))) for slug in slugs]
 
 
 class Workers:
     """Runs tasks in this process for one job, else in worker processes kept for the whole build."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, preload_work=preload) -> None:
         self.jobs = jobs
+        self.preload_work = preload_work  # what each worker does once, before its first task
         self.pool: ProcessPoolExecutor | None = None
         self.processes: list = []
         self.preloaded = False
@@ -180,7 +203,7 @@ class Workers:
         tasks = sorted(tasks, key=lambda task: (-task.size, task.slug))
         if self.jobs <= 1 or len(tasks) <= 1:
             if tasks and not self.preloaded:
-                preload()
+                self.preload_work()
                 self.preloaded = True
             for task in tasks:
                 on_done(perform(task))
@@ -190,7 +213,7 @@ class Workers:
     def run_in_pool(self, tasks: list, on_done) -> list[str]:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                            initializer=warm_up)
+                                            initializer=warm_up, initargs=(self.preload_work,))
         futures = {self.pool.submit(perform, task): task.slug for task in tasks}
         self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
         lost = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +38,31 @@ class VerifyResult:
         return {c.format for c in self.comparisons}
 
 
-def verify(root: Path, slugs: tuple[str, ...] = ()) -> VerifyResult:
-    """Compare every output of each article with what its manuscript says (examined once, cached)."""
-    checked = check_project(root, slugs)
+@dataclass
+class VerifyTask:
+    """Read one article's outputs back and compare them with what it should show."""
+
+    article: Article
+    output: Path
+    theme: Theme
+    booklet_ids: list[str]
+    limit: float
+    size: int = 0
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
+
+    def __call__(self) -> list[Comparison]:
+        return verify_article(self.article, self.output, self.theme, self.booklet_ids)
+
+
+def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None) -> VerifyResult:
+    """Compare every output of each article with what its manuscript says (examined once, cached),
+    the articles side by side in worker processes."""
+    from ..workers import InternalError, Workers, preload_nothing  # noqa: PLC0415
+
+    checked = check_project(root, slugs, jobs=jobs)
     result = VerifyResult(checked)
     result.unverified.update({slug: "the manuscript has errors" for slug in checked.failed})
     project = checked.project
@@ -48,11 +70,25 @@ def verify(root: Path, slugs: tuple[str, ...] = ()) -> VerifyResult:
         result.unverified["publication.yaml"] = "publication.yaml has errors"
         return result
     booklets = booklets_of(project.publication, sorted(project.sources))
-    for article in checked.good:
-        started = time.perf_counter()
-        booklet_ids = [booklet.id for booklet, members in booklets if article.slug in members]
-        result.comparisons += verify_article(article, project.output, project.theme, booklet_ids)
-        result.seconds[article.slug] = time.perf_counter() - started
+    limit = project.publication.limits.seconds_per_article
+    tasks = [VerifyTask(article, project.output, project.theme,
+                        [booklet.id for booklet, members in booklets if article.slug in members], limit)
+             for article in checked.good]
+    found: dict[str, list[Comparison]] = {}
+
+    def receive(outcome) -> None:
+        if outcome.bug:
+            raise InternalError(outcome.slug, outcome.bug)
+        if outcome.limit:
+            result.unverified[outcome.slug] = f"reading it back {outcome.limit}"
+        else:
+            found[outcome.slug] = outcome.value
+            result.seconds[outcome.slug] = outcome.seconds
+
+    with Workers(jobs or os.cpu_count() or 1, preload_nothing) as workers:
+        lost = workers.run(tasks, receive)
+    result.unverified.update({slug: "its worker process stopped before finishing it" for slug in lost})
+    result.comparisons = [comparison for slug in sorted(found) for comparison in found[slug]]
     return result
 
 
