@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from .document import Document
 from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
+from .progress import Event
 from .project import Project, examine_articles, limit_diagnostic, load_project
-from .writer import OUTPUT, OutputWriter, exclusive, read_manifest, read_tools
+from .writer import OUTPUT, OutputWriter, Recorded, exclusive, read_manifest, read_tools
 
 HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
 LOST = "its worker process stopped before finishing it (killed?); run the build again"
@@ -49,16 +51,16 @@ class Build:
     formats: tuple[str, ...]
     page_size: str
     writer: OutputWriter
-    previous: dict  # the last manifest's outputs
+    previous: dict[str, Recorded]  # the last manifest's outputs
     result: BuildResult
-    on_event: object
+    on_event: Callable[[Event], None]
     entries: dict[str, CacheEntry | None] = field(default_factory=dict)  # the cache, per slug
     articles: dict[str, Article] = field(default_factory=dict)  # examined in this build
 
     def stale(self, path: str, key: str) -> bool:
         """Whether an output must be (re)made; if not, it is kept as recorded."""
         entry = self.previous.get(path)
-        if entry is None or entry.get("source") != key or not (self.writer.root / path).is_file():
+        if entry is None or entry.source != key or not (self.writer.root / path).is_file():
             return True
         self.writer.entries.setdefault(path, entry)
         self.result.skipped.append(path)
@@ -72,7 +74,7 @@ class Build:
             self.fail(path, f"could not write it: {error.strerror or error}", [path])
             return
         self.result.written.append(path)
-        self.on_event("wrote", path)
+        self.on_event(Event("wrote", path))
 
     def make(self, path: str, key: str, render) -> None:
         """Render one output in this process and write it; a bug in rendering it is reported as one
@@ -94,8 +96,8 @@ class Build:
             self.result.bugs[subject] = bug
         for path in outputs:
             if path in self.previous and path not in self.writer.entries:
-                self.writer.entries[path] = {**self.previous[path], "stale": True}
-        self.on_event("failed", subject, reason)
+                self.writer.entries[path] = self.previous[path].as_stale()
+        self.on_event(Event("failed", subject, reason))
 
     def fail_bug(self, subject: str, bug: str, outputs=()) -> None:
         self.fail(subject, f"internal error ({BUG_HELP}): {bug.strip().splitlines()[-1]}", outputs, bug)
@@ -132,7 +134,7 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             return result
         output = project.output
         run = Build(project, formats, page_size or project.publication.leaflet.page_size, OutputWriter(output),
-                    read_manifest(output), result, on_event or (lambda *args: None))
+                    read_manifest(output), result, on_event or (lambda _event: None))
         try:
             with Workers(jobs or os.cpu_count() or 1) as workers:
                 examine(run, workers)
@@ -159,7 +161,7 @@ def examine(run: Build, workers) -> None:
 
     def examine_stale(slugs: list[str], examined) -> None:
         tasks = examination_tasks(project, slugs)
-        run.on_event("start", "examining", len(tasks))
+        run.on_event(Event("start", "examining", len(tasks)))
         for slug in workers.run(tasks, lambda outcome: receive_examined(run, outcome, examined)):
             run.fail(slug, LOST, layout.article_outputs(slug))
 
@@ -180,7 +182,7 @@ def receive_examined(run: Build, outcome, examined) -> None:
         run.fail_bug(outcome.slug, outcome.bug, layout.article_outputs(outcome.slug))
     else:
         examined(outcome.value)
-    run.on_event("article", outcome.slug)
+    run.on_event(Event("article", outcome.slug))
 
 
 def report_limit(run: Build, slug: str, reason: str) -> None:
@@ -211,7 +213,7 @@ def output_key(run: Build, path: str, slug: str) -> str:
 def render_articles(run: Build, workers) -> None:
     tasks = [task for article in run.articles.values() if not run.is_broken(article.slug)
              for task in [plan_article(run, article)] if task is not None]
-    run.on_event("start", "laying out", len(tasks))
+    run.on_event(Event("start", "laying out", len(tasks)))
     for slug in workers.run(tasks, lambda outcome: receive_rendered(run, outcome)):
         run.fail(slug, LOST, layout.article_outputs(slug))
 
@@ -243,7 +245,7 @@ def receive_rendered(run: Build, outcome) -> None:
             run.write(path, content, output_key(run, path, slug))
         for path, bug in sorted(outcome.value.bugs.items()):
             run.fail_bug(path, bug, [path, layout.download(path)] if layout.is_download_source(path) else [path])
-    run.on_event("article", slug)
+    run.on_event(Event("article", slug))
 
 
 # --- booklets, site, manifest ----------------------------------------------------------------------
@@ -298,8 +300,8 @@ def write_site(run: Build) -> None:
         source = run.project.manuscripts / image
         copy_if_stale(run, layout.media(image), source, file_digest(source))
     for path, entry in sorted(run.writer.entries.items()):
-        if layout.is_download_source(path) and not entry.get("stale"):
-            copy_if_stale(run, layout.download(path), run.writer.root / path, entry["sha256"])
+        if layout.is_download_source(path) and not entry.stale:
+            copy_if_stale(run, layout.download(path), run.writer.root / path, entry.sha256)
     write_index(run, published)
 
 
@@ -330,7 +332,7 @@ def record(run: Build) -> None:
     if tools.get("fingerprint") != fingerprint:
         tools = {**tool_versions(), "fingerprint": fingerprint}
     run.writer.tool_versions = tools
-    if run.result.written or any(e.get("stale") for e in run.writer.entries.values()) or not run.previous:
+    if run.result.written or any(e.stale for e in run.writer.entries.values()) or not run.previous:
         run.writer.write_manifest(run.previous)
 
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from . import layout
 from .config import Disclaimer, Publication
 from .convert import Converted, Part
 from .manuscript import Manuscript
@@ -89,7 +90,7 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         images=image_paths(converted),
         has_tables=bool(body.facts.tables),
         reading_minutes=max(1, math.ceil(word_count(converted) / WORDS_PER_MINUTE)),
-        url=f"{publication.base_url}{manuscript.slug}.html",
+        url=publication.base_url + layout.href(layout.page(manuscript.slug)),
     )
 
 

@@ -16,8 +16,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent
 TOOLS = ("health-publishing-pipeline", "pypandoc-binary", "weasyprint", "ebooklib", "nh3", "pydyf",
          "pikepdf", "jinja2", "babel", "segno", "textstat")
-# publication.yaml keys that only some outputs use; every other key goes into every key.
-BOOKLETS, READABILITY = "booklets", "readability"
 
 
 def digest(*parts) -> str:
@@ -50,13 +48,11 @@ def tool_digest() -> str:
     return digest(versions, folder_digest(PACKAGE))
 
 
-def publication_digest(raw: dict, manuscripts: Path, *keep: str) -> str:
-    """publication.yaml without the parts an output does not use (booklets, readability),
-    unless asked for, plus the logo file it prints."""
-    shared = {key: value for key, value in raw.items()
-              if key not in (BOOKLETS, READABILITY) or key in keep}
-    logo = raw.get("logo")
-    return digest(shared, file_digest(manuscripts / logo) if isinstance(logo, str) else None)
+def publication_digest(publication, manuscripts: Path) -> str:
+    """publication.yaml without the parts an article's outputs do not use (the booklets, which
+    have keys of their own, and the grade target, which only warns), plus the logo file it prints."""
+    shared = publication.model_dump(mode="json", exclude={"booklets", "readability"})
+    return digest(shared, file_digest(manuscripts / publication.logo) if publication.logo else None)
 
 
 def article_digest(manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,

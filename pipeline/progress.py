@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import click
 
@@ -13,9 +14,18 @@ def interactive() -> bool:
     return sys.stdout.isatty() and not os.environ.get("CI")
 
 
+@dataclass(frozen=True)
+class Event:
+    """Something a build tells as it goes."""
+
+    kind: str  # start (a stage with `detail` articles), article (one done), wrote, failed
+    subject: str  # the stage, the article's slug or the output's path
+    detail: object = None  # the stage's number of articles, or why something failed
+
+
 @contextmanager
 def progress_reporter():
-    """Yield an on_event(kind, subject, detail=None) callback for build()."""
+    """Yield an on_event(Event) callback for build()."""
     if not interactive():
         yield line_reporter
         return
@@ -25,19 +35,19 @@ def progress_reporter():
                   transient=True) as bar:
         state = {}
 
-        def on_event(kind: str, subject: str, detail=None) -> None:
-            if kind == "start" and detail:
-                state["task"] = bar.add_task(subject, total=detail)
-            elif kind == "article" and "task" in state:
-                bar.update(state["task"], advance=1, description=f"built {subject}")
-            elif kind == "failed":
-                bar.console.print(f"failed {subject}: {detail}")
+        def on_event(event: Event) -> None:
+            if event.kind == "start" and event.detail:
+                state["task"] = bar.add_task(event.subject, total=event.detail)
+            elif event.kind == "article" and "task" in state:
+                bar.update(state["task"], advance=1, description=f"built {event.subject}")
+            elif event.kind == "failed":
+                bar.console.print(f"failed {event.subject}: {event.detail}")
 
         yield on_event
 
 
-def line_reporter(kind: str, subject: str, detail=None) -> None:
-    if kind == "wrote":
-        click.echo(f"wrote output/{subject}")
-    elif kind == "failed":
-        click.echo(f"failed {subject}: {detail}")
+def line_reporter(event: Event) -> None:
+    if event.kind == "wrote":
+        click.echo(f"wrote output/{event.subject}")
+    elif event.kind == "failed":
+        click.echo(f"failed {event.subject}: {event.detail}")

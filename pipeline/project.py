@@ -35,7 +35,6 @@ class Project:
     root: Path
     theme: Theme
     publication: Publication | None
-    raw_publication: dict  # as written, for input keys
     sources: dict[str, list[Path]]  # every manuscript file, by slug
     chosen: list[str]  # the slugs this command works on
     diagnostics: list[Diagnostic] = field(default_factory=list)  # publication.yaml's, and bad file names
@@ -62,7 +61,7 @@ class Project:
 
     @cached_property
     def publication_key(self) -> str:
-        return publication_digest(self.raw_publication, self.manuscripts)
+        return publication_digest(self.publication, self.manuscripts) if self.publication else "none"
 
 
 @dataclass
@@ -117,21 +116,13 @@ def load_project(root: Path, slugs: tuple[str, ...] = ()) -> Project:
     sources = manuscript_paths(manuscripts_dir(root))
     chosen = select(sources, slugs)
     publication, diagnostics = check_publication(root, set(sources))
-    project = Project(root, Theme.of(root), publication, raw_publication(root) if publication else {},
-                      sources, chosen, diagnostics)
+    project = Project(root, Theme.of(root), publication, sources, chosen, diagnostics)
     for slug in chosen:
         problems = check_slug(slug, sources[slug], root)
         project.diagnostics += problems
         if has_errors(problems):
             project.unusable.add(slug)
     return project
-
-
-def raw_publication(root: Path) -> dict:
-    """publication.yaml as plain data, for input keys (already validated)."""
-    from ruamel.yaml import YAML  # noqa: PLC0415
-
-    return YAML(typ="safe", pure=True).load((root / MANUSCRIPTS / PUBLICATION_FILE).read_text(encoding="utf-8"))
 
 
 def cached_examination(project: Project, slug: str, entry: CacheEntry | None) -> Article | None:

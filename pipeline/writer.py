@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 OUTPUT = "output"
@@ -22,13 +22,29 @@ class WriteConflict(Exception):
     """Two outputs of one build claimed the same path."""
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """An output as the manifest records it."""
+
+    sha256: str  # of the file's bytes
+    source: str  # the input key it was made from
+    stale: bool = False  # kept from an earlier build because this one could not remake it
+
+    def as_stale(self) -> "Recorded":
+        return replace(self, stale=True)
+
+    def as_json(self) -> dict:
+        data = {"sha256": self.sha256, "source": self.source}
+        return {**data, "stale": True} if self.stale else data
+
+
 @dataclass
 class OutputWriter:
     """Writes files under output/ atomically and records each in the manifest."""
 
     root: Path  # the output folder
     tool_versions: dict[str, str] = field(default_factory=dict)
-    entries: dict[str, dict] = field(default_factory=dict)
+    entries: dict[str, Recorded] = field(default_factory=dict)
 
     def write(self, relative: str, content: bytes | str, source_hash: str) -> Path:
         """Write one output; refuse a path this build has written already."""
@@ -37,13 +53,13 @@ class OutputWriter:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.root / relative
         atomic_write(path, data, self.root / TEMPORARY)
-        self.entries[relative] = {"sha256": hashlib.sha256(data).hexdigest(), "source": source_hash}
+        self.entries[relative] = Recorded(hashlib.sha256(data).hexdigest(), source_hash)
         return path
 
-    def write_manifest(self, previous: dict | None = None) -> Path:
+    def write_manifest(self, previous: dict[str, Recorded] | None = None) -> Path:
         """List every output with its hash, its source hash and the tool versions."""
         outputs = {**(previous or {}), **self.entries}
-        outputs = {path: outputs[path] for path in sorted(outputs)
+        outputs = {path: outputs[path].as_json() for path in sorted(outputs)
                    if not path.startswith(".") and (self.root / path).is_file()}
         manifest = {"tools": self.tool_versions, "outputs": outputs}
         path = self.root / MANIFEST
@@ -77,11 +93,12 @@ def read_tools(output: Path) -> dict:
         return {}
 
 
-def read_manifest(output: Path) -> dict:
+def read_manifest(output: Path) -> dict[str, Recorded]:
     try:
-        return json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("outputs", {})
-    except (OSError, ValueError):
-        return {}
+        outputs = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("outputs", {})
+        return {path: Recorded(entry["sha256"], entry["source"], bool(entry.get("stale"))) for path, entry in outputs.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # no manifest, or one this version cannot read: everything is made again
 
 
 def clean_output(root: Path) -> int:
