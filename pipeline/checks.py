@@ -55,7 +55,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_images(context, fragment.loc, fragment.facts)
         check_unsafe_markup(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
-    check_tables(context, converted[()].facts)
+    check_tables(context, converted.body.facts)
     check_dates(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)

@@ -79,11 +79,39 @@ class Converted:
     references: tuple[RenderedReference, ...]
     citations: tuple[Citation, ...]
 
-    def __getitem__(self, loc: tuple) -> ConvertedFragment:
-        return next(fragment for fragment in self.fragments if fragment.loc == loc)
-
-    def get(self, loc: tuple) -> ConvertedFragment | None:
+    def field(self, *loc) -> ConvertedFragment | None:
+        """The fragment written at a YAML path, e.g. field("faq", 0, "answer")."""
         return next((fragment for fragment in self.fragments if fragment.loc == loc), None)
+
+    @property
+    def title(self) -> ConvertedFragment:
+        return self.field("title")
+
+    @property
+    def subtitle(self) -> ConvertedFragment | None:
+        return self.field("subtitle")
+
+    @property
+    def summary(self) -> ConvertedFragment:
+        return self.field("summary")
+
+    @property
+    def body(self) -> ConvertedFragment:
+        return self.field()
+
+    @property
+    def key_points(self) -> list[tuple[ConvertedFragment, ConvertedFragment]]:
+        """(title, text) of each key point."""
+        return self._pairs("key-points", "title", "text")
+
+    @property
+    def faq(self) -> list[tuple[ConvertedFragment, ConvertedFragment]]:
+        """(question, answer) of each FAQ item."""
+        return self._pairs("faq", "question", "answer")
+
+    def _pairs(self, name: str, first: str, second: str) -> list[tuple[ConvertedFragment, ConvertedFragment]]:
+        count = sum(1 for fragment in self.fragments if fragment.loc[:1] == (name,) and fragment.loc[-1] == first)
+        return [(self.field(name, index, first), self.field(name, index, second)) for index in range(count)]
 
 
 def markdown_fragments(manuscript: Manuscript) -> list[Fragment]:

@@ -66,19 +66,16 @@ class Document:
 
 
 def build_document(manuscript: Manuscript, converted: Converted, publication: Publication) -> Document:
-    front = manuscript.front
-    body = converted[()]
+    front, body = manuscript.front, converted.body
     return Document(
         slug=manuscript.slug,
         lang=front.lang,
-        title=converted[("title",)].part,
-        subtitle=converted.get(("subtitle",)) and converted[("subtitle",)].part,
-        summary=converted[("summary",)].part,
-        key_points=tuple(KeyPoint(converted[("key-points", i, "title")].part, converted[("key-points", i, "text")].part)
-                         for i in range(len(front.key_points))),
+        title=converted.title.part,
+        subtitle=converted.subtitle.part if converted.subtitle else None,
+        summary=converted.summary.part,
+        key_points=tuple(KeyPoint(title.part, text.part) for title, text in converted.key_points),
         body=body.part.html,
-        faq=tuple(FaqEntry(converted[("faq", i, "question")].part, converted[("faq", i, "answer")].part)
-                  for i in range(len(front.faq))),
+        faq=tuple(FaqEntry(question.part, answer.part) for question, answer in converted.faq),
         references=references(converted),
         disclaimer=publication.disclaimers[front.disclaimer],
         date=front.date,

@@ -51,11 +51,11 @@ def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
     path = tmp_path / "fences.md"
     path.write_text(text.replace("summary: A short summary", "summary: |\n  ::: open\n\n  A short summary"))
     parsed = convert(load(path), STYLE)
-    summary = parsed[("summary",)]
+    summary = parsed.summary
     assert summary.part.html.startswith('<div class="open">')
     assert summary.facts.text == "A short summary that cites a source [1]."
-    assert parsed[("key-points", 0, "text")].facts.text == "The point is short."
-    tables = parsed[()].facts.tables
+    assert parsed.key_points[0][1].facts.text == "The point is short."
+    tables = parsed.body.facts.tables
     assert tables[0].caption == "A table with a caption"
     assert (tables[0].head, tables[0].body) == ((("Name", "Value"),), (("One", "1"),))
 

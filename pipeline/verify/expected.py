@@ -14,24 +14,19 @@ from .reading import Reading, Table
 
 
 def expected_reading(manuscript: Manuscript, converted: Converted, publication: Publication) -> Reading:
-    def text(*loc) -> str:
-        return converted[loc].facts.text
-
-    front = manuscript.front
-    disclaimer = publication.disclaimers[front.disclaimer]
+    disclaimer = publication.disclaimers[manuscript.front.disclaimer]
     # Citations are compared in the parts that cite: summary, key point texts, body, FAQ answers.
-    citing = [("summary",), *(("key-points", i, "text") for i in range(len(front.key_points))), (),
-              *(("faq", i, "answer") for i in range(len(front.faq)))]
+    citing = [converted.summary, *(text for _title, text in converted.key_points), converted.body,
+              *(answer for _question, answer in converted.faq)]
     return Reading(
-        title=text("title"),
-        summary=text("summary"),
+        title=converted.title.facts.text,
+        summary=converted.summary.facts.text,
         # Every format prints a key point as "<strong>Title.</strong> Text".
-        key_points=[f"{text('key-points', i, 'title')}. {text('key-points', i, 'text')}"
-                    for i in range(len(front.key_points))],
+        key_points=[f"{title.facts.text}. {text.facts.text}" for title, text in converted.key_points],
         tables=[Table(t.caption, [list(row) for row in t.head], [list(row) for row in t.body])
-                for t in converted[()].facts.tables],
-        faq=[(text("faq", i, "question"), text("faq", i, "answer")) for i in range(len(front.faq))],
+                for t in converted.body.facts.tables],
+        faq=[(question.facts.text, answer.facts.text) for question, answer in converted.faq],
         references=[(reference.number, reference.text) for reference in converted.references],
-        citations=[label for loc in citing for label in converted[loc].facts.citation_labels],
+        citations=[label for fragment in citing for label in fragment.facts.citation_labels],
         disclaimer=(disclaimer.title, disclaimer.text),
     )
