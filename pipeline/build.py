@@ -280,7 +280,7 @@ def write_booklets(run: Build) -> None:
         if broken:
             run.fail(path, f"not built: {', '.join(broken)} cannot be built", [path])
             continue
-        key = digest([run.key_of(slug) for slug in members], run.project.theme.key("epub"), booklet.model_dump(),
+        key = digest([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"), booklet.model_dump(),
                      run.project.publication_key)
         if not run.stale(path, key):
             continue

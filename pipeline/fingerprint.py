@@ -55,11 +55,11 @@ def publication_digest(publication, manuscripts: Path) -> str:
     return digest(shared, file_digest(manuscripts / publication.logo) if publication.logo else None)
 
 
-def article_digest(manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,
+def article_digest(slug: str, manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,
                    citation_style: Path) -> str:
-    """What one article's examination is made from: its text, the images it names, the
-    publication, the citation style and the tool."""
-    return digest(file_digest(manuscript), [(m, media_digest(manuscripts, m)) for m in media],
+    """What one article's examination is made from: its name and text, the images it names,
+    the publication, the citation style and the tool."""
+    return digest(slug, file_digest(manuscript), [(m, media_digest(manuscripts, m)) for m in media],
                   publication, file_digest(citation_style), tool_digest())
 
 

@@ -56,7 +56,7 @@ class Project:
         return self.sources[slug][0]
 
     def article_key(self, slug: str, media: tuple[str, ...]) -> str:
-        return article_digest(self.path(slug), media, self.manuscripts, self.publication_key,
+        return article_digest(slug, self.path(slug), media, self.manuscripts, self.publication_key,
                               self.theme.citation_style)
 
     @cached_property

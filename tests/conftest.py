@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -41,8 +40,9 @@ def build_copy(source: Path, destination: Path, *args: str) -> Path:
     shutil.copytree(source / "manuscripts", destination / "manuscripts")
     if (source / "styles").is_dir():
         shutil.copytree(source / "styles", destination / "styles")
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    result = publish("build", *args, project=destination)
+    with pytest.MonkeyPatch.context() as patch:  # only for this build: the variable must not leak into later tests
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        result = publish("build", *args, project=destination)
     assert result.exit_code == 0, result.output
     return destination
 

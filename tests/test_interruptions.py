@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
-import random
+import queue
 import signal
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -24,7 +26,8 @@ PUBLISH = Path(sys.executable).parent / "publish"
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """The samples, six times over: enough work for a build to be caught in the middle."""
+    """The samples, six times over (18 articles, 95 outputs): when a build with two workers writes
+    its first output, most of its work is still to come."""
     root = tmp_path / "corpus"
     shutil.copytree(REPO / "manuscripts", root / "manuscripts")
     for copy in range(5):
@@ -37,6 +40,89 @@ def corpus(tmp_path: Path) -> Path:
 def start_build(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([str(PUBLISH), "build", "--project", str(root), *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "CI": "1"})
+
+
+def build_stopped_at_its_first_output(root: Path, stop) -> tuple[int, list[str], str]:
+    """Run `publish build --jobs 2` in CI mode and call stop(process) as soon as it prints its first
+    `wrote output/...` line, while the other articles are still to do; return the exit status, the
+    outputs it reported writing, and everything it printed (stdout, then stderr).
+
+    No sleeping: the build's own progress lines say when it is in the middle of its work.
+    """
+    with tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen([str(PUBLISH), "build", "--project", str(root), "--jobs", "2"],
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                   env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+        lines: queue.Queue = queue.Queue()
+
+        def read() -> None:
+            for line in process.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        printed, written = [], []
+        try:
+            while (line := lines.get(timeout=300)) is not None:
+                printed.append(line)
+                if line.startswith("wrote output/"):
+                    if not written:
+                        stop(process)
+                    written.append(line.removeprefix("wrote output/").strip())
+            process.wait(timeout=120)
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)  # the build and its workers (its own session)
+            process.wait()
+            raise
+        finally:
+            reader.join(timeout=10)
+            process.stdout.close()
+        stderr.seek(0)
+        output = "".join(printed) + stderr.read()
+    assert written, f"the build ended without writing anything:\n{ending(output)}"
+    return process.returncode, written, output
+
+
+def ending(output: str, lines: int = 25) -> str:
+    """The end of what a build printed, for an assertion's message."""
+    return "\n".join(output.splitlines()[-lines:])
+
+
+def published_outputs(root: Path) -> set[str]:
+    """Every output a full build makes (the hidden folders and the manifest aside)."""
+    output = root / "output"
+    return {path.relative_to(output).as_posix() for path in output.rglob("*")
+            if path.is_file() and not path.relative_to(output).parts[0].startswith(".") and path.name != "manifest.json"}
+
+
+def assert_stopped_mid_build(root: Path, written: list[str], repaired: list[str]) -> None:
+    """The stop landed while the build was still working: once the next build has made every
+    output, some of them had not been written by the stopped build, and the next build wrote those."""
+    everything = published_outputs(root)
+    assert set(written) <= everything, sorted(set(written) - everything)
+    assert len(set(written)) < len(everything), f"the stopped build wrote all {len(everything)} outputs"
+    assert (everything - set(written)) & set(repaired), "the next build had nothing left to do"
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The build's worker processes: its children that run the same command line (forked)."""
+
+    def read(path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except (FileNotFoundError, ProcessLookupError):  # gone in the meantime
+            return b""
+
+    command = read(f"/proc/{pid}/cmdline")
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in read(f"{task}/children").split()]
+    return [child for child in children if read(f"/proc/{child}/cmdline") == command]
+
+
+def kill_a_worker(process: subprocess.Popen) -> None:
+    workers = worker_pids(process.pid)
+    assert workers, "the build should be running its workers"
+    os.kill(workers[0], signal.SIGKILL)
 
 
 def assert_every_output_whole(root: Path) -> None:
@@ -58,44 +144,33 @@ def assert_every_output_whole(root: Path) -> None:
             json.loads(path.read_text())
 
 
-def assert_next_build_repairs(root: Path) -> None:
+def assert_next_build_repairs(root: Path) -> list[str]:
+    """The next build succeeds and verifies; return what it wrote."""
     result = publish("build", project=root)
     assert result.exit_code == 0, result.output
     assert publish("verify", project=root).exit_code == 0
+    return [line.removeprefix("wrote output/") for line in result.output.splitlines() if line.startswith("wrote output/")]
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_build_leaves_whole_files_and_the_next_build_repairs(corpus: Path, signal_number: int) -> None:
-    process = start_build(corpus, "--jobs", "2")
-    time.sleep(random.uniform(2.0, 6.0))
-    process.send_signal(signal_number)
-    _out, err = process.communicate(timeout=60)
-    if process.returncode != 0:  # it may have finished first
-        assert process.returncode == 130
-        assert "build interrupted" in err and "Traceback" not in err
+    status, written, output = build_stopped_at_its_first_output(corpus, lambda process: process.send_signal(signal_number))
+    assert status == 130, ending(output)
+    assert "build interrupted" in output and "Traceback" not in output, ending(output)
     assert not [p for p in (corpus / "output").rglob("*.tmp") if ".tmp" not in p.relative_to(corpus / "output").parts[:1]]
     assert_every_output_whole(corpus)
-    assert_next_build_repairs(corpus)
+    repaired = assert_next_build_repairs(corpus)
+    assert_stopped_mid_build(corpus, written, repaired)
 
 
 def test_killed_worker_fails_the_build_cleanly(corpus: Path) -> None:
-    process = start_build(corpus, "--jobs", "2")
-    workers = []
-    deadline = time.time() + 30
-    while not workers and time.time() < deadline:
-        time.sleep(0.3)
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-        workers = children.read_text().split() if children.exists() else []
-    assert workers, "the build should have started its workers"
-    time.sleep(random.uniform(0.5, 2.0))
-    os.kill(int(workers[0]), signal.SIGKILL)
-    out, err = process.communicate(timeout=120)
-    if process.returncode != 0:
-        assert process.returncode == 1
-        assert "its worker process stopped before finishing it" in out
-        assert "Traceback" not in out + err
+    status, written, output = build_stopped_at_its_first_output(corpus, kill_a_worker)
+    assert status == 1, ending(output)
+    assert "its worker process stopped before finishing it" in output, ending(output)
+    assert "Traceback" not in output, ending(output)
     assert_every_output_whole(corpus)
-    assert_next_build_repairs(corpus)
+    repaired = assert_next_build_repairs(corpus)
+    assert_stopped_mid_build(corpus, written, repaired)
 
 
 def test_a_second_build_at_the_same_time_fails_fast(corpus: Path) -> None:
