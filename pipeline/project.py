@@ -14,7 +14,7 @@ from .article import Article, examine, policy_warnings
 from .cache import ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
-from .fingerprint import article_digest, publication_digest
+from .fingerprint import article_digest, file_digest, publication_digest
 from .render.theme import Theme
 from .schema import did_you_mean
 from .writer import OUTPUT
@@ -57,7 +57,11 @@ class Project:
 
     def article_key(self, slug: str, media: tuple[str, ...]) -> str:
         return article_digest(slug, self.path(slug), media, self.manuscripts, self.publication_key,
-                              self.theme.citation_style)
+                              self.citation_style_key)
+
+    @cached_property
+    def citation_style_key(self) -> str:
+        return file_digest(self.theme.citation_style)
 
     @cached_property
     def publication_key(self) -> str:

@@ -14,7 +14,7 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -173,8 +173,11 @@ def warm_up(preload_work) -> None:
 
 
 def examination_tasks(project: Project, slugs: list[str]) -> list[ExamineTask]:
+    """One task per article, each carrying the project cut down to that article (a task is
+    pickled to its worker: a thousand tasks must not carry a thousand manuscript lists)."""
     limits = project.publication.limits if project.publication else Limits()
-    return [ExamineTask(project, slug, limits.seconds_per_article, file_size(project.path(slug))) for slug in slugs]
+    return [ExamineTask(replace(project, sources={slug: project.sources[slug]}, chosen=[slug]), slug,
+                        limits.seconds_per_article, file_size(project.path(slug))) for slug in slugs]
 
 
 class Workers:
