@@ -26,7 +26,7 @@ class Article:
     """What examining one manuscript found, and what its outputs are made from.
 
     The warnings that depend on the day or on the grade target are added from it each
-    time (see policy_warnings), so that the examination itself can be cached.
+    time (see policy_diagnostics), so that the examination itself can be cached.
     """
 
     slug: str
@@ -39,6 +39,9 @@ class Article:
     review_date: datetime.date | None = None
     review_position: tuple[int, int] = (1, 1)
     title_position: tuple[int, int] = (1, 1)
+    reviews: tuple[tuple[str, datetime.date, tuple[int, int]], ...] = ()  # (what, date, where): not in the future
+    version: str | None = None
+    version_position: tuple[int, int] = (1, 1)
     document: Document | None = None  # None when it has errors and cannot be published
     expected: Reading | None = None  # what every format must show of it, for verify
 
@@ -63,6 +66,8 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.review_date = manuscript.front.review_date
     article.review_position = manuscript.yaml.position(("review-date",))
     article.title_position = manuscript.yaml.position(("title",))
+    article.reviews = review_dates(manuscript)
+    article.version, article.version_position = manuscript.front.version, manuscript.yaml.position(("version",))
     try:
         converted = convert(manuscript, citation_style, limits.seconds_per_article)
     except ConversionError as error:
@@ -86,15 +91,31 @@ def file_size(path: Path) -> int:
         return 0
 
 
-def policy_warnings(article: Article, target_grade: float | None, today: datetime.date) -> list[Diagnostic]:
-    """Warnings that change with the calendar or the publication's grade target, not the text."""
+def review_dates(manuscript) -> tuple[tuple[str, datetime.date, tuple[int, int]], ...]:
+    """The dates of reviews that have happened, with where each is written."""
+    front, yaml = manuscript.front, manuscript.yaml
+    found = [(f"review by {review.name}", review.date, yaml.position(("reviewed-by", index, "date")))
+             for index, review in enumerate(front.reviewed_by)]
+    if front.last_reviewed:
+        found.append(("last review", front.last_reviewed, yaml.position(("last-reviewed",))))
+    return tuple(found)
+
+
+def policy_diagnostics(article: Article, publication: Publication | None, today: datetime.date) -> list[Diagnostic]:
+    """Problems that change with the calendar or the publication's policies, not the text: they
+    are found afresh each time, never cached."""
     reporter = Reporter(Path(article.path))
-    if article.grade is not None and target_grade is not None and article.grade > target_grade:
+    target = publication.readability.target_grade if publication else None
+    if article.grade is not None and target is not None and article.grade > target:
         reporter.warning(article.title_position, "readability",
-                         f"reading grade {article.grade:g} is above the target {target_grade:g}",
+                         f"reading grade {article.grade:g} is above the target {target:g}",
                          "use shorter sentences and everyday words")
     if article.review_date is not None and article.review_date < today and not any(
             d.code == "review-date" for d in article.diagnostics):
-        reporter.warning(article.review_position, "overdue",
-                         f"overdue for review: the review date {article.review_date} has passed")
+        report = reporter.error if publication and publication.review.overdue == "error" else reporter.warning
+        report(article.review_position, "overdue", f"overdue for review: the review date {article.review_date} has passed",
+               "review it, then set a new review-date" if report == reporter.error else "")
+    for what, date, position in article.reviews:
+        if date > today:
+            reporter.error(position, "review-in-future", f"the {what} is dated {date}, which is in the future")
     return reporter.diagnostics

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
-from .article import Article, file_size, policy_warnings
+from .article import Article, file_size, policy_diagnostics
 from .cache import CacheEntry
 from .config import Booklet, booklets_of
-from .diagnostics import Diagnostic, deduplicate
+from .diagnostics import Diagnostic, deduplicate, has_errors
 from .document import Document
 from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
@@ -167,10 +167,10 @@ def examine(run: Build, workers) -> None:
 
     usable = [slug for slug in project.chosen if slug not in project.unusable]
     run.articles = examine_articles(project, usable, examine_stale, run.entries)
-    target = project.publication.readability.target_grade
     for article in run.articles.values():
-        run.result.diagnostics += article.diagnostics + policy_warnings(article, target, datetime.date.today())
-        if article.document is None:
+        dated = policy_diagnostics(article, project.publication, datetime.date.today())
+        run.result.diagnostics += article.diagnostics + dated
+        if article.document is None or has_errors(dated):
             run.fail(article.slug, HAS_ERRORS, layout.article_outputs(article.slug))
 
 

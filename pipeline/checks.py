@@ -205,10 +205,14 @@ def check_tables(context: Context, facts: FragmentFacts) -> None:
 
 
 def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:
-    """A review date before publication is a mistake; one that has passed is a warning of its own."""
+    """A review date before publication, or a last review after the next one, is a mistake; a
+    date that has passed (or not yet come) depends on the day and is checked each time."""
     front, position = manuscript.front, manuscript.yaml.position(("review-date",))
     if front.review_date < front.date:
         reporter.error(position, "review-date", f"review date {front.review_date} is before the date {front.date}")
+    if front.last_reviewed and front.last_reviewed > front.review_date:
+        reporter.error(manuscript.yaml.position(("last-reviewed",)), "last-reviewed",
+                       f"last reviewed {front.last_reviewed}, after the next review date {front.review_date}")
 
 
 def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter: Reporter) -> None:

@@ -179,6 +179,34 @@ def verify(slugs: tuple[str, ...], report: Path | None, project: Path) -> None:
 
 
 @main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--within", type=click.IntRange(min=0), help="Only articles due for review within DAYS days.",
+              metavar="DAYS")
+@click.option("--fail-overdue", is_flag=True, help="Exit 1 when any article is overdue for review (for CI).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@project_option
+def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, project: Path) -> None:
+    """List each article's leaflet id, version, review date, days left and review state."""
+    from .project import ProjectError
+    from .review import review_status, status_summary, status_table
+
+    try:
+        result = review_status(project, slugs, within=within)
+    except ProjectError as error:
+        raise UsageProblem(str(error)) from None
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic))
+    for line in status_table(result.rows):
+        click.echo(line)
+    click.echo(status_summary(result.rows))
+    if report:
+        write_report(report, {"articles": [row.as_dict() for row in result.rows],
+                              "diagnostics": [d.as_dict() for d in result.diagnostics]})
+    failed = bool(result.diagnostics) or (fail_overdue and bool(result.overdue))
+    sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+@main.command()
 @click.argument("slug")
 @project_option
 def new(slug: str, project: Path) -> None:

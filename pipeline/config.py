@@ -108,6 +108,13 @@ def _base_url(value: Any) -> Any:
     return value
 
 
+class ReviewPolicy(Model):
+    """The planned review cycle."""
+
+    warn_days: int = Field(90, ge=0, description="`publish status` calls an article due-soon this many days ahead.")
+    overdue: Literal["warn", "error"] = Field("warn", description="Whether an overdue article is still built.")
+
+
 class Limits(Model):
     """Bounds that turn a pathological manuscript into a located error instead of a stuck build."""
 
@@ -128,6 +135,7 @@ class Publication(Model):
     logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
     leaflet: LeafletOptions = LeafletOptions()
     readability: Readability = Readability()
+    review: ReviewPolicy = ReviewPolicy()
     limits: Limits = Limits()
     disclaimers: dict[str, Disclaimer] = Field(min_length=1)
     booklets: list[Booklet] = []

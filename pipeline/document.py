@@ -29,6 +29,13 @@ class FaqEntry:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    name: str
+    role: str | None
+    date: date
+
+
+@dataclass(frozen=True)
 class Reference:
     """A numbered reference and the ids of the citations that point to it."""
 
@@ -55,6 +62,8 @@ class Document:
     disclaimer: Disclaimer
     date: date
     review_date: date
+    last_reviewed: date | None
+    reviewed_by: tuple[Reviewer, ...]
     leaflet_id: str | None
     version: str | None
     authors: tuple[str, ...]
@@ -80,6 +89,8 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         disclaimer=publication.disclaimers[front.disclaimer],
         date=front.date,
         review_date=front.review_date,
+        last_reviewed=front.last_reviewed,
+        reviewed_by=tuple(Reviewer(review.name, review.role, review.date) for review in front.reviewed_by),
         leaflet_id=front.leaflet_id,
         version=front.version,
         authors=tuple(front.authors),

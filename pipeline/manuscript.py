@@ -63,6 +63,14 @@ class Reference(Model):
         return value
 
 
+class Review(Model):
+    """One clinical review of the content: who, in what role, and when."""
+
+    name: Text
+    role: Text | None = None
+    date: IsoDate
+
+
 class FrontMatter(Model):
     """The fields of a manuscript's YAML front matter."""
 
@@ -79,6 +87,8 @@ class FrontMatter(Model):
     faq: list[FaqItem] = []
     references: list[Reference] = []
     disclaimer: Text = Field(description="A key of `disclaimers` in publication.yaml.")
+    reviewed_by: list[Review] = Field([], description="The clinical reviews of this content.")
+    last_reviewed: IsoDate | None = Field(None, description="When the content was last checked.")
 
 
 @dataclass
@@ -96,7 +106,11 @@ class Manuscript:
 
 def load_manuscript(path: Path, reporter: Reporter) -> Manuscript | None:
     """Read one manuscript; report every problem in its front matter."""
-    source = read_source(path, reporter)
+    return parse_manuscript(read_source(path, reporter), path, reporter)
+
+
+def parse_manuscript(source: SourceText | None, path: Path, reporter: Reporter) -> Manuscript | None:
+    """A manuscript from its text (the file's, or an earlier version's from git)."""
     parts = source and split_front_matter(source, reporter)
     doc = parts and parse_yaml(parts.yaml, parts.yaml_first_line, reporter)
     front = doc and validate(FrontMatter, doc, reporter)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .article import Article, examine, policy_warnings
+from .article import Article, examine, policy_diagnostics
 from .cache import ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
@@ -60,6 +60,17 @@ class Project:
                               self.citation_style_key)
 
     @cached_property
+    def repository(self):
+        """The git repository the project is in, when it is in one with its full history."""
+        from .history import HistoryError, Repository  # noqa: PLC0415
+
+        try:
+            repository = Repository.of(self.root)
+        except HistoryError:
+            return None
+        return None if repository.shallow else repository
+
+    @cached_property
     def citation_style_key(self) -> str:
         return file_digest(self.theme.citation_style)
 
@@ -73,12 +84,13 @@ class CheckResult:
     project: Project
     articles: list[Article] = field(default_factory=list)  # every chosen manuscript, examined
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    held: set[str] = field(default_factory=set)  # held back by a policy today (overdue, future review dates)
 
     @property
     def failed(self) -> list[str]:
         """Slugs that cannot be published: errors in the manuscript or its file name, or a limit."""
         examined = {article.slug: article for article in self.articles}
-        return [slug for slug in self.project.chosen if slug in self.project.unusable
+        return [slug for slug in self.project.chosen if slug in self.project.unusable or slug in self.held
                 or slug not in examined or examined[slug].failed]
 
     @property
@@ -188,11 +200,27 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
 
     with Workers(jobs or os.cpu_count() or 1, preload_for_check) as workers:
         result.articles = list(examine_articles(project, project.chosen, examine_stale).values())
-    target = project.publication.readability.target_grade if project.publication else None
     for article in result.articles:
-        result.diagnostics += article.diagnostics + policy_warnings(article, target, today or datetime.date.today())
+        dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
+        dated += committed_version_problems(project, article)
+        result.diagnostics += article.diagnostics + dated
+        if has_errors(dated):
+            result.held.add(article.slug)
     result.diagnostics = deduplicate(result.diagnostics + project.diagnostics)
     return result
+
+
+def committed_version_problems(project: Project, article: Article) -> list[Diagnostic]:
+    """Compare the version with git history; nothing to compare outside git or in a shallow clone."""
+    from .history import HistoryError, Repository, version_problems  # noqa: PLC0415
+
+    try:
+        if project.repository is None:
+            return []
+        return version_problems(project.repository, project.path(article.slug), project.root, article.version,
+                                article.version_position)
+    except HistoryError:
+        return []
 
 
 def limit_diagnostic(project: Project, slug: str, reason: str) -> Diagnostic:

@@ -62,10 +62,17 @@ def structured_data(document: Document, publication: Publication) -> dict:
         "description": document.summary.text,
         "inLanguage": document.lang,
         "datePublished": document.date.isoformat(),
+        "dateModified": (document.last_reviewed or document.date).isoformat(),
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "publisher": organisation(publication),
         "citation": [reference.text for reference in document.references],
     }
+    if document.last_reviewed:
+        page["lastReviewed"] = document.last_reviewed.isoformat()
+    if document.reviewed_by:
+        page["reviewedBy"] = [{"@type": "Person", "name": reviewer.name,
+                               **({"jobTitle": reviewer.role} if reviewer.role else {})}
+                              for reviewer in document.reviewed_by]
     if document.authors:
         page["author"] = [{"@type": "Organization", "name": name} for name in document.authors]
     graph = [page]
