@@ -207,6 +207,35 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 
 
 @main.command()
+@click.argument("name")
+@click.option("--from", "start", metavar="REV", help="A version (3) or git revision; default: the previous version.")
+@click.option("--to", "end", metavar="REV", help="A version or git revision; default: the working copy.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@project_option
+def changes(name: str, start: str | None, end: str | None, report: Path | None, project: Path) -> None:
+    """Show what changed in an article between two versions, element by element."""
+    from .changes import ChangesError, article_changes
+    from .history import HistoryError
+    from .project import ProjectError
+
+    try:
+        result = article_changes(project, name, start, end)
+    except (ProjectError, HistoryError) as error:
+        raise UsageProblem(str(error)) from None
+    except ChangesError as error:
+        click.echo(str(error))
+        sys.exit(EXIT_CONTENT)
+    click.echo(f"{result.name}: {result.before} → {result.after}")
+    for change in result.changes:
+        click.echo(str(change))
+    count = len(result.changes)
+    click.echo(f"{count} change{'s' * (count != 1)}")
+    if report:
+        write_report(report, {"article": result.name, "from": result.before, "to": result.after,
+                              "changes": [change.as_dict() for change in result.changes]})
+
+
+@main.command()
 @click.argument("slug")
 @project_option
 def new(slug: str, project: Path) -> None:

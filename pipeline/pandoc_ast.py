@@ -50,6 +50,7 @@ class FragmentFacts:
     attributes: tuple[tuple[str, str], ...]  # key-value attributes of any element
     tables: tuple[TableText, ...]
     headings: tuple[Heading, ...]
+    sections: tuple[tuple[str, str], ...]  # (level-2 heading, its text); the lead before any is ("", text)
     depth: int  # deepest nesting of lists, quotes and divisions
 
 
@@ -64,7 +65,18 @@ def read_fragment(blocks: list) -> FragmentFacts:
     prose: list[str] = []
     _paragraphs(blocks, prose)
     return FragmentFacts(text=stringify(blocks, quotes=True), prose=tuple(prose), depth=depth,
-                         **{name: tuple(found) for name, found in facts.items()})
+                         sections=sections(blocks), **{name: tuple(found) for name, found in facts.items()})
+
+
+def sections(blocks: list) -> tuple[tuple[str, str], ...]:
+    """The blocks split at level-2 headings: (heading text, text under it)."""
+    found: list[tuple[str, list]] = [("", [])]
+    for block in blocks:
+        if block.get("t") == "Header" and block["c"][0] == 2:
+            found.append((stringify(block["c"][2], quotes=True), []))
+        else:
+            found[-1][1].append(block)
+    return tuple((heading, stringify(content, quotes=True)) for heading, content in found if heading or content)
 
 
 def collect(node: dict, facts: dict) -> None:
