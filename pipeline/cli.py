@@ -236,6 +236,28 @@ def changes(name: str, start: str | None, end: str | None, report: Path | None, 
 
 
 @main.command()
+@click.argument("name")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write to (default: output/audit).")
+@project_option
+def audit(name: str, out: Path | None, project: Path) -> None:
+    """Write an article's audit record: versions, changes, reviews, evidence, checks, output hashes."""
+    from .audit import audit as write_audit
+    from .changes import ChangesError
+    from .history import HistoryError
+    from .project import ProjectError
+
+    try:
+        path = write_audit(project, name, out)
+    except (ProjectError, HistoryError) as error:
+        raise UsageProblem(str(error)) from None
+    except ChangesError as error:
+        click.echo(str(error))
+        sys.exit(EXIT_CONTENT)
+    shown = path.resolve().relative_to(project.resolve()) if path.resolve().is_relative_to(project.resolve()) else path
+    click.echo(f"wrote {shown}")
+
+
+@main.command()
 @click.argument("slug")
 @project_option
 def new(slug: str, project: Path) -> None:

@@ -190,3 +190,46 @@ def test_review_fields_are_checked_and_published(repository: Path) -> None:
     text = subprocess.run(["pdftotext", str(repository / "output" / "pdf" / "ok.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Last reviewed: 1 February 2026" in text and "Next review due: 10 January 2099" in text
+
+
+def test_audit_record_holds_the_whole_history_and_is_accessible(repository: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations
+
+    manuscript = repository / "manuscripts" / "ok.md"
+    first = git(repository, "rev-parse", "--short=7", "HEAD")
+    edit(manuscript, "version: 1\n", "version: 2\nlast-reviewed: 2026-04-01\nreviewed-by:\n"
+         "  - {name: Sam Okafor, role: Pharmacist, date: 2026-03-30}\n")
+    edit(manuscript, "| One | 1 |", "| One | 2 |")
+    second = git(repository, "rev-parse", "--short=7", commit(repository, "Version 2", "2026-04-01T10:00:00+00:00"))
+    assert publish("build", "--jobs", "1", project=repository).exit_code == 0
+    result = publish("audit", "ok", project=repository)
+    assert result.exit_code == 0, result.output
+    assert result.output == "wrote output/audit/ok.audit.html\n"
+    html = (repository / "output" / "audit" / "ok.audit.html").read_text()
+    for expected in (f"<td>1</td><td>2026-03-01</td><td><code>{first}</code></td><td>Asha Patel</td>",
+                     f"<td>2</td><td>2026-04-01</td><td><code>{second}</code></td><td>Asha Patel</td>",
+                     "<li>table 1 row 1 column 2: &#39;1&#39; → &#39;2&#39;</li>",
+                     "<td>Sam Okafor</td><td>Pharmacist</td><td>2026-03-30</td>",
+                     '<a href="https://example.org/">https://example.org/</a>',
+                     '<span class="pass">passed</span>'):
+        assert expected in html, expected
+    manifest = json.loads((repository / "output" / "manifest.json").read_text())["outputs"]
+    assert f"<td><code>{manifest['pdf/ok.pdf']['sha256']}</code></td>" in html
+    assert "<script" not in html and "<link" not in html  # self-contained: it opens from disk as it is
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            assert axe_violations(page, (repository / "output" / "audit" / "ok.audit.html").as_uri()) == []
+            assert page.pdf()[:4] == b"%PDF"  # and it prints
+        finally:
+            browser.close()
+
+
+def test_audit_outside_git_is_a_usage_error(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    shutil.copytree(BASE_PROJECT, outside)
+    result = publish("audit", "ok", project=outside)
+    assert result.exit_code == 2 and "is not in a git repository" in result.output

@@ -62,12 +62,14 @@ class Theme:
     @cached_property
     def keys(self) -> dict[str, str]:
         """A hash per format of every file it is made from: its own and the shared ones."""
+        return {folder: self.folder_key(folder) for folder in FORMAT_FOLDERS}
+
+    def folder_key(self, folder: str) -> str:
         shared = [(name, file_digest(self.file(name))) for name in SHARED_FILES]
-        return {folder: digest(shared, sorted((name, file_digest(path)) for name, path in self.files(folder).items()))
-                for folder in FORMAT_FOLDERS}
+        return digest(shared, sorted((name, file_digest(path)) for name, path in self.files(folder).items()))
 
     def key(self, folder: str) -> str:
-        return self.keys[folder]
+        return self.keys[folder] if folder in self.keys else self.folder_key(folder)
 
     @property
     def citation_style(self) -> Path:
