@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from .cache import CACHE
+from .fingerprint import digest, tool_digest
+from .writer import atomic_write
 from .convert import ConversionError, convert
 from .diagnostics import Reporter
 from .history import HistoryError, Repository, Version, resolve
@@ -100,7 +104,28 @@ def working_copy(text: str, path: Path) -> str:
     return f"{WORKING_COPY} (version {version_of(text, path) or '(none)'})"
 
 
+@cache
+def elements_type():
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    return TypeAdapter(Elements)
+
+
 def elements_of(text: str, path: Path, project: Project) -> Elements:
+    """A version in the element model, from the cache when this text was read before (under the
+    same publication, citation style and tool)."""
+    key = digest(text, path.name, project.publication_key, project.citation_style_key, tool_digest())
+    cached = project.output / CACHE / "versions" / f"{key}.json"
+    try:
+        return elements_type().validate_json(cached.read_bytes())
+    except (OSError, ValueError):
+        pass
+    elements = read_elements(text, path, project)
+    atomic_write(cached, elements_type().dump_json(elements))
+    return elements
+
+
+def read_elements(text: str, path: Path, project: Project) -> Elements:
     reporter = Reporter(path, project.root)
     manuscript = parse_manuscript(SourceText(text.removeprefix("\ufeff").replace("\r\n", "\n")), path, reporter)
     if manuscript is None or project.publication is None:

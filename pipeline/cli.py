@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import traceback
@@ -12,7 +13,7 @@ import click
 
 from .diagnostics import has_errors
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 REPORT_A_BUG = ("This is a bug in publish, not a problem in your manuscripts. Please report it with the "
                 "command you ran and the traceback that `publish --debug COMMAND ...` prints.")
 
@@ -29,6 +30,9 @@ class Publish(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (publish status | head): stop quietly, as SIGPIPE would
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as error:  # noqa: BLE001 - the last line of defence: say it is a bug
             trace = traceback.format_exc() + str(getattr(error, "trace", ""))  # a worker's, if it came from one
             report_bugs(ctx, {"publish": trace}, error)

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Reporter
-from .manuscript import Manuscript, parse_manuscript
+from .manuscript import Manuscript, front_matter_of, parse_manuscript
 from .source import SourceText
 
 FIELD, RECORD = "\x1f", "\x1e"
@@ -94,19 +94,45 @@ class Repository:
 
     def history(self, path: Path) -> History:
         """The committed history of one manuscript, following renames."""
-        if self.shallow:
-            raise HistoryError("this is a shallow clone, so the manuscripts' earlier versions are missing: "
-                               "run `git fetch --unshallow` first")
-        relative = path.resolve().relative_to(self.top.resolve()).as_posix()
-        output = git(self.top, "log", "--follow", f"--format={RECORD}%H{FIELD}%aI{FIELD}%an", "--name-only",
-                     "--", relative)
-        commits = []
+        self.require_full_history()
+        relative = self.relative(path)
+        commits = [(commit, date, author, names[0] if names else relative)
+                   for commit, date, author, names in self.log("--follow", "--", relative)]
+        return History(self.top, path, list(reversed(commits)))
+
+    def histories(self, folder: Path, paths: list[Path]) -> dict[Path, History]:
+        """The histories of many manuscripts from one `git log` and one `git cat-file` (renames
+        are not followed here: the history of a renamed file starts at its new name)."""
+        self.require_full_history()
+        wanted = {self.relative(path): path for path in paths}
+        commits: dict[str, list] = {name: [] for name in wanted}
+        for commit, date, author, names in self.log("--", self.relative(folder)):
+            for name in names:
+                if name in commits:
+                    commits[name].insert(0, (commit, date, author, name))
+        found = {wanted[name]: History(self.top, wanted[name], found_commits) for name, found_commits in commits.items()}
+        texts = iter(read_blobs(self.top, [f"{c}:{where}" for h in found.values() for c, _, _, where in h.commits]))
+        for history_ in found.values():
+            history_.__dict__["texts"] = [next(texts) for _ in history_.commits]  # fills the cached property
+        return found
+
+    def log(self, *arguments: str) -> list[tuple[str, str, str, list[str]]]:
+        """(commit, date, author, files changed) of the commits git log selects, newest first."""
+        output = git(self.top, "log", f"--format={RECORD}%H{FIELD}%aI{FIELD}%an", "--name-only", *arguments)
+        found = []
         for record in output.split(RECORD)[1:]:
             header, _, names = record.partition("\n")
             commit, date, author = header.split(FIELD)
-            where = next((name for name in names.splitlines() if name.strip()), relative)
-            commits.append((commit, date, author, where))
-        return History(self.top, path, list(reversed(commits)))
+            found.append((commit, date, author, [name for name in names.splitlines() if name.strip()]))
+        return found
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.top.resolve()).as_posix()
+
+    def require_full_history(self) -> None:
+        if self.shallow:
+            raise HistoryError("this is a shallow clone, so the manuscripts' earlier versions are missing: "
+                               "run `git fetch --unshallow` first")
 
 
 def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
@@ -130,8 +156,11 @@ def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
 
 
 def version_of(text: str, path: Path) -> str | None:
-    manuscript = parse_manuscript(SourceText(text.removeprefix("\ufeff")), path, Reporter(path))
-    return manuscript.front.version if manuscript else None
+    front = front_matter_of(text)
+    if front is None:  # the quick reading failed: the careful one may still find the field
+        manuscript = parse_manuscript(SourceText(text.removeprefix("\ufeff")), path, Reporter(path))
+        front = manuscript.front if manuscript else None
+    return front.version if front else None
 
 
 def resolve(history_: History, revision: str) -> Version:
@@ -158,12 +187,11 @@ def same_text(first: str, second: str) -> bool:
     return plain(first) == plain(second)
 
 
-def version_problems(repository: Repository, path: Path, root: Path, version: str | None,
-                     position: tuple[int, int]) -> list:
+def version_problems(committed: History, root: Path, version: str | None, position: tuple[int, int]) -> list:
     """A version lower than one already committed is an error; content changed since the current
     version was first committed is a warning that the version should be raised."""
+    path = committed.path
     reporter = Reporter(path, root)
-    committed = repository.history(path)
     if not committed.commits or version is None:
         return []
     highest = max((v for v in committed.versions if number(v.version) is not None),

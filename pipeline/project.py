@@ -200,9 +200,10 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
 
     with Workers(jobs or os.cpu_count() or 1, preload_for_check) as workers:
         result.articles = list(examine_articles(project, project.chosen, examine_stale).values())
+    versions = committed_version_problems(project, result.articles)
     for article in result.articles:
         dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
-        dated += committed_version_problems(project, article)
+        dated += versions.get(article.slug, [])
         result.diagnostics += article.diagnostics + dated
         if has_errors(dated):
             result.held.add(article.slug)
@@ -210,17 +211,19 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
     return result
 
 
-def committed_version_problems(project: Project, article: Article) -> list[Diagnostic]:
-    """Compare the version with git history; nothing to compare outside git or in a shallow clone."""
-    from .history import HistoryError, Repository, version_problems  # noqa: PLC0415
+def committed_version_problems(project: Project, articles: list[Article]) -> dict[str, list[Diagnostic]]:
+    """Compare each article's version with git history; nothing to compare outside git or in a
+    shallow clone."""
+    from .history import HistoryError, version_problems  # noqa: PLC0415
 
+    if project.repository is None or not articles:
+        return {}
     try:
-        if project.repository is None:
-            return []
-        return version_problems(project.repository, project.path(article.slug), project.root, article.version,
-                                article.version_position)
+        histories = project.repository.histories(project.manuscripts, [project.path(a.slug) for a in articles])
+        return {a.slug: version_problems(histories[project.path(a.slug)], project.root, a.version, a.version_position)
+                for a in articles}
     except HistoryError:
-        return []
+        return {}
 
 
 def limit_diagnostic(project: Project, slug: str, reason: str) -> Diagnostic:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from .config import ReviewPolicy
 from .diagnostics import Diagnostic, Reporter
-from .manuscript import load_manuscript
+from .manuscript import load_manuscript, read_front_matter
 from .project import load_project
 
 OK, DUE_SOON, OVERDUE = "ok", "due-soon", "overdue"
@@ -47,15 +47,21 @@ def review_status(root, names: tuple[str, ...] = (), today: datetime.date | None
     today = today or datetime.date.today()
     result = StatusResult([], [])
     for slug in project.chosen:
-        reporter = Reporter(project.path(slug), project.root)
-        manuscript = load_manuscript(project.path(slug), reporter)
-        result.diagnostics += [d for d in reporter.diagnostics if d.severity == "error"]
-        if manuscript is None:
+        front = read_front_matter(project.path(slug)) or located_front_matter(project, slug, result)
+        if front is None:
             continue
-        row = status_of(slug, manuscript.front, today, policy)
+        row = status_of(slug, front, today, policy)
         if within is None or row.days_left <= within:
             result.rows.append(row)
     return result
+
+
+def located_front_matter(project, slug: str, result: StatusResult):
+    """The slow, careful reading, for front matter the quick one could not take: it says where."""
+    reporter = Reporter(project.path(slug), project.root)
+    manuscript = load_manuscript(project.path(slug), reporter)
+    result.diagnostics += [d for d in reporter.diagnostics if d.severity == "error"]
+    return manuscript.front if manuscript else None
 
 
 def status_of(slug: str, front, today: datetime.date, policy: ReviewPolicy) -> ReviewStatus:

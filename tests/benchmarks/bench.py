@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -24,7 +25,8 @@ from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all")
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review")
+VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
 
 
@@ -83,6 +85,39 @@ def make_all(root: Path, jobs: int) -> dict:
     return {**steps, "all": sum(steps.values()), "conversions": conversions}
 
 
+def with_history(root: Path, slugs: list[str], versions: int) -> None:
+    """Commit the corpus `versions` times, each commit changing every article and raising its version."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    for number in range(1, versions + 1):
+        for slug in slugs:
+            path = root / "manuscripts" / f"{slug}.md"
+            text = re.sub(r"(?m)^version: .*$", f"version: {number}", path.read_text(), count=1)
+            path.write_text(text + f"\nRevised in version {number}.\n")
+        git("add", "-A")
+        git("commit", "-q", "-m", f"Version {number}")
+
+
+def review(root: Path, slugs: list[str]) -> dict:
+    """publish status over every article, and publish changes for one (cold, then with the
+    versions' element models cached), on a long history."""
+    env = {**os.environ, "CI": "1"}
+
+    def run(*arguments: str) -> None:
+        subprocess.run([str(PUBLISH), *arguments, "--project", str(root)], check=True,
+                       stdout=subprocess.DEVNULL, env=env)
+
+    shutil.rmtree(root / "output" / ".cache" / "versions", ignore_errors=True)
+    cold = timed(lambda: run("changes", slugs[0]))  # converts both versions
+    return {"status": timed(lambda: run("status")), "changes cold": cold,
+            "changes": timed(lambda: run("changes", slugs[0]))}  # both versions from the cache
+
+
 def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
@@ -97,6 +132,10 @@ def main() -> None:
         slugs = make_corpus(REPO, root, count)
         leaflets = prepare_leaflet_html(root, Path(scratch) / "html") if {"plain", "floor"} & set(wanted) else []
         results: dict[str, list] = {name: [] for name in wanted}
+        if "review" in wanted:
+            history_root = Path(scratch) / "history" / "project"
+            history_slugs = make_corpus(REPO, history_root, count)
+            with_history(history_root, history_slugs, VERSIONS)
         for number in range(runs):
             print(f"run {number + 1} of {runs} ({count} articles, {jobs} jobs)", flush=True)
             if "plain" in wanted:
@@ -107,6 +146,8 @@ def main() -> None:
                 results["one-worker"].append(ours(root, 1, slugs))
             if "floor" in wanted:
                 results["floor"].append({"cold": timed(lambda: floor_run(root, leaflets, jobs))})
+            if "review" in wanted:
+                results["review"].append(review(history_root, history_slugs))
             if "make-all" in wanted:
                 results["make-all"].append(make_all(root, jobs))
             if "typst" in wanted:
