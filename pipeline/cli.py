@@ -190,7 +190,7 @@ def verify(slugs: tuple[str, ...], report: Path | None, project: Path) -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @project_option
 def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, project: Path) -> None:
-    """List each article's leaflet id, version, review date, days left and review state."""
+    """List each article's review date, days left and review state."""
     from .project import ProjectError
     from .review import review_status, status_summary, status_table
 
@@ -217,7 +217,7 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @project_option
 def changes(name: str, start: str | None, end: str | None, report: Path | None, project: Path) -> None:
-    """Show what changed in an article between two versions, element by element."""
+    """Show what changed in an article between two versions."""
     from .changes import ChangesError, article_changes
     from .history import HistoryError
     from .project import ProjectError
@@ -244,7 +244,7 @@ def changes(name: str, start: str | None, end: str | None, report: Path | None, 
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write to (default: output/audit).")
 @project_option
 def audit(name: str, out: Path | None, project: Path) -> None:
-    """Write an article's audit record: versions, changes, reviews, evidence, checks, output hashes."""
+    """Write an article's audit record as one HTML file."""
     from .audit import audit as write_audit
     from .changes import ChangesError
     from .history import HistoryError

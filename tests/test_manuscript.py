@@ -38,7 +38,7 @@ def test_front_matter_is_typed() -> None:
     front = manuscript.front
     assert manuscript.slug == "b12-joint-stiffness"
     assert front.review_date == datetime.date(2027, 11, 20)
-    assert front.version == "3"
+    assert front.version == "4"
     assert [item.question for item in front.faq][0] == "Does low B12 inflame the joints directly?"
     assert front.references[0].model_extra["URL"].startswith("https://ods.od.nih.gov/")
     assert manuscript.body.startswith("\nVitamin B12 helps your nerves work")
