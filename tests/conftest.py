@@ -63,3 +63,23 @@ def publish(*args: str, project: Path):
     """Run `publish ARGS --project PROJECT` in-process and return click's result."""
     command, *rest = args
     return CliRunner().invoke(main, [command, "--project", str(project), *rest])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, shared by every test that opens a page."""
+    from playwright.sync_api import sync_playwright
+
+    from gates import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

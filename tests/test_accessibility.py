@@ -15,28 +15,11 @@ import pikepdf
 import pytest
 
 from conftest import publish
-from gates import (CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages, layout_problems,
+from gates import (axe_violations, epubcheck_messages, layout_problems,
                    pdf_problems, unpack_epub)
 
 CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
 PROJECTS = ["built_samples", "built_other"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 def web_pages(root: Path) -> list[Path]:

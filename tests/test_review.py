@@ -192,10 +192,8 @@ def test_review_fields_are_checked_and_published(repository: Path) -> None:
     assert "Last reviewed: 1 February 2026" in text and "Next review due: 10 January 2099" in text
 
 
-def test_audit_record_holds_the_whole_history_and_is_accessible(repository: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations
+def test_audit_record_holds_the_whole_history_and_is_accessible(repository: Path, page) -> None:
+    from gates import axe_violations
 
     manuscript = repository / "manuscripts" / "ok.md"
     first = git(repository, "rev-parse", "--short=7", "HEAD")
@@ -218,14 +216,8 @@ def test_audit_record_holds_the_whole_history_and_is_accessible(repository: Path
     manifest = json.loads((repository / "output" / "manifest.json").read_text())["outputs"]
     assert f"<td><code>{manifest['pdf/ok.pdf']['sha256']}</code></td>" in html
     assert "<script" not in html and "<link" not in html  # self-contained: it opens from disk as it is
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            assert axe_violations(page, (repository / "output" / "audit" / "ok.audit.html").as_uri()) == []
-            assert page.pdf()[:4] == b"%PDF"  # and it prints
-        finally:
-            browser.close()
+    assert axe_violations(page, (repository / "output" / "audit" / "ok.audit.html").as_uri()) == []
+    assert page.pdf()[:4] == b"%PDF"  # and it prints
 
 
 def test_audit_outside_git_is_a_usage_error(tmp_path: Path) -> None:
