@@ -18,7 +18,7 @@ from .diagnostics import Reporter
 from .history import Repository, Version
 from .manuscript import load_manuscript
 from .project import load_project
-from .render.theme import environment
+from .render.theme import environment, source_date_epoch
 from .writer import MANIFEST, atomic_write
 
 AUDIT = "audit"  # the theme folder of its template, and the folder under output/ it is written to
@@ -56,7 +56,9 @@ def audit(root: Path, name: str, out: Path | None = None) -> Path:
                           for i in range(len(versions) - 1)])
     record.gates = gates(project, name)
     record.outputs = published_outputs(project, name)
-    record.made = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # When the record was made: the clock, unless SOURCE_DATE_EPOCH asks for a reproducible record.
+    made = source_date_epoch() or datetime.datetime.now(datetime.timezone.utc)
+    record.made = made.strftime("%Y-%m-%d %H:%M UTC")
     html = environment(project.theme, AUDIT).get_template("record.html").render(
         record=record, front=manuscript.front if manuscript else None, publication=project.publication)
     target = (out or project.output / AUDIT) / f"{name}.audit.html"

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Reporter
-from .manuscript import Manuscript, front_matter_of, parse_manuscript
+from .manuscript import front_matter_of, parse_manuscript
 from .source import SourceText
 
 FIELD, RECORD = "\x1f", "\x1e"
@@ -34,9 +34,6 @@ class Version:
     @property
     def day(self) -> str:
         return self.date[:10]
-
-    def manuscript(self, path: Path) -> Manuscript | None:
-        return parse_manuscript(SourceText(self.text), path, Reporter(path))
 
 
 @dataclass

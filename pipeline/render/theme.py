@@ -137,9 +137,14 @@ def json_ld(data: dict) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-def build_time(fallback: date) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else a date from the sources: never the clock."""
+def source_date_epoch() -> datetime | None:
+    """The time SOURCE_DATE_EPOCH fixes for reproducible outputs, when it is set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime(fallback.year, fallback.month, fallback.day, tzinfo=timezone.utc)
+    return None
+
+
+def build_time(fallback: date) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else a date from the sources: never the clock."""
+    return source_date_epoch() or datetime(fallback.year, fallback.month, fallback.day, tzinfo=timezone.utc)
