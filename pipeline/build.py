@@ -121,13 +121,14 @@ class Build:
 
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
-          page_size: str | None = None, jobs: int | None = None, on_event=None) -> BuildResult:
+          page_size: str | None = None, jobs: int | None = None, on_event=None,
+          cache_dir: Path | None = None) -> BuildResult:
     """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest."""
     from .workers import Workers  # noqa: PLC0415
 
     result = BuildResult()
     with exclusive(root.resolve() / OUTPUT):
-        project = load_project(root, slugs)
+        project = load_project(root, slugs, cache_dir)
         result.diagnostics += project.diagnostics
         if project.publication is None:
             result.failed["publication.yaml"] = "publication.yaml has errors; nothing was built"

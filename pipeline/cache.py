@@ -33,14 +33,10 @@ def entry_type():
 
 
 class ArticleCache:
-    """One JSON file per article under a folder (output/.cache/articles by default)."""
+    """One JSON file per article under a folder (output/.cache/articles, or --cache-dir's articles/)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-
-    @classmethod
-    def in_output(cls, output: Path) -> "ArticleCache":
-        return cls(output / CACHE / "articles")
 
     def path(self, slug: str) -> Path:
         return self.folder / f"{slug}.json"

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .cache import CACHE
 from .fingerprint import digest, tool_digest
 from .writer import atomic_write
 from .convert import ConversionError, convert
@@ -115,7 +114,7 @@ def elements_of(text: str, path: Path, project: Project) -> Elements:
     """A version in the element model, from the cache when this text was read before (under the
     same publication, citation style and tool)."""
     key = digest(text, path.name, project.publication_key, project.citation_style_key, tool_digest())
-    cached = project.output / CACHE / "versions" / f"{key}.json"
+    cached = project.cache_root / "versions" / f"{key}.json"
     try:
         return elements_type().validate_json(cached.read_bytes())
     except (OSError, ValueError):

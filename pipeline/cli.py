@@ -50,6 +50,10 @@ def report_bugs(ctx: click.Context, bugs: dict[str, str], error: Exception | Non
     click.echo(REPORT_A_BUG, err=True)
 
 
+cache_dir_option = click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PUBLISH_CACHE_DIR",
+    help="Keep the document cache here instead of output/.cache (e.g. a folder CI keeps between runs).",
+)
 project_option = click.option(
     "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Project folder (the one holding manuscripts/).",
@@ -67,13 +71,14 @@ def main(debug: bool) -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@cache_dir_option
 @project_option
-def check(slugs: tuple[str, ...], strict: bool, report: Path | None, project: Path) -> None:
+def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Validate manuscripts and publication.yaml; report every problem at once."""
     from .project import ProjectError, check_project
 
     try:
-        result = check_project(project, slugs)
+        result = check_project(project, slugs, cache_dir=cache_dir)
     except ProjectError as error:
         raise UsageProblem(str(error)) from None
     for diagnostic in result.diagnostics:
@@ -112,9 +117,10 @@ def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
 @click.option("--page-size", type=click.Choice(["A4", "A5", "letter"]), help="Leaflet paper size (default: publication.yaml's).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@cache_dir_option
 @project_option
 def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, jobs: int | None,
-          report: Path | None, project: Path) -> None:
+          report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from .build import build as run_build
     from .progress import progress_reporter
@@ -124,7 +130,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     signal.signal(signal.SIGTERM, interrupt)
     try:
         with progress_reporter() as on_event:
-            result = run_build(project, slugs, formats, page_size, jobs, on_event)
+            result = run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir)
     except ProjectError as error:
         raise UsageProblem(str(error)) from None
     except Busy as error:
@@ -151,14 +157,15 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@cache_dir_option
 @project_option
-def verify(slugs: tuple[str, ...], report: Path | None, project: Path) -> None:
+def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
     from .project import ProjectError
     from .verify.run import verify as run_verify
 
     try:
-        result = run_verify(project, slugs)
+        result = run_verify(project, slugs, cache_dir=cache_dir)
     except ProjectError as error:
         raise UsageProblem(str(error)) from None
     for diagnostic in result.check.diagnostics:

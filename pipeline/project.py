@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .article import Article, examine, policy_diagnostics
-from .cache import ArticleCache, CacheEntry
+from .cache import CACHE, ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, load_publication
 from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
 from .fingerprint import article_digest, file_digest, publication_digest
@@ -39,6 +39,7 @@ class Project:
     chosen: list[str]  # the slugs this command works on
     diagnostics: list[Diagnostic] = field(default_factory=list)  # publication.yaml's, and bad file names
     unusable: set[str] = field(default_factory=set)  # chosen slugs whose file names are errors
+    cache_dir: Path | None = None  # where the document cache lives; default output/.cache
 
     @property
     def manuscripts(self) -> Path:
@@ -49,8 +50,12 @@ class Project:
         return self.root / OUTPUT
 
     @property
+    def cache_root(self) -> Path:
+        return self.cache_dir or self.output / CACHE
+
+    @property
     def cache(self) -> ArticleCache:
-        return ArticleCache.in_output(self.output)
+        return ArticleCache(self.cache_root / "articles")
 
     def path(self, slug: str) -> Path:
         return self.sources[slug][0]
@@ -126,13 +131,15 @@ def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(slugs)) if slugs else list(paths)
 
 
-def load_project(root: Path, slugs: tuple[str, ...] = ()) -> Project:
-    """Read publication.yaml and the list of manuscripts; check both, and the file names."""
+def load_project(root: Path, slugs: tuple[str, ...] = (), cache_dir: Path | None = None) -> Project:
+    """Read publication.yaml and the list of manuscripts; check both, and the file names.
+    `cache_dir` keeps the document cache outside output/ (CI can keep it between runs)."""
     root = root.resolve()
     sources = manuscript_paths(manuscripts_dir(root))
     chosen = select(sources, slugs)
     publication, diagnostics = check_publication(root, set(sources))
-    project = Project(root, Theme.of(root), publication, sources, chosen, diagnostics)
+    project = Project(root, Theme.of(root), publication, sources, chosen, diagnostics,
+                      cache_dir=cache_dir.resolve() if cache_dir else None)
     for slug in chosen:
         problems = check_slug(slug, sources[slug], root)
         project.diagnostics += problems
@@ -178,11 +185,11 @@ def examine_articles(project: Project, slugs: list[str], run=None,
 
 
 def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date | None = None,
-                  jobs: int | None = None) -> CheckResult:
+                  jobs: int | None = None, cache_dir: Path | None = None) -> CheckResult:
     """Validate publication.yaml and the manuscripts; collect every problem at once."""
     from .workers import InternalError, Workers, examination_tasks, preload_for_check  # noqa: PLC0415
 
-    project = load_project(root, slugs)
+    project = load_project(root, slugs, cache_dir)
     result = CheckResult(project)
 
     def examine_stale(stale: list[str], examined) -> None:

@@ -158,3 +158,30 @@ def test_a_manuscript_deleted_during_a_build_is_a_located_problem(samples_with_s
     assert "Traceback" not in result.output
     assert (samples_with_styles / "output" / "pdf" / "b12-neck-stiffness.pdf").is_file()
     assert_located_or_clean(result)
+
+
+def test_a_cache_dir_outside_output_lets_a_cold_build_convert_nothing(samples_with_styles: Path,
+                                                                     tmp_path: Path) -> None:
+    """CI keeps --cache-dir between runs: a fresh checkout (no output/) builds without pandoc."""
+    from bench import counting_pandoc
+
+    wrapper, counter = counting_pandoc(tmp_path)
+    cache = tmp_path / "ci-cache"
+    env = {**os.environ, "PYPANDOC_PANDOC": str(wrapper), "CI": "1"}
+
+    def run(command: str, *options: str) -> None:
+        subprocess.run([str(PUBLISH), command, "--project", str(samples_with_styles), *options], check=True,
+                       capture_output=True, env=env)
+
+    run("build", "--jobs", "2", "--cache-dir", str(cache))
+    assert len(counter.read_text().splitlines()) == 3
+    assert sorted(p.name for p in (cache / "articles").glob("*.json")) == [
+        "b12-joint-stiffness.json", "b12-neck-stiffness.json", "b12-tests-and-treatment.json"]
+    assert not (samples_with_styles / "output" / ".cache").exists()
+    first = outputs(samples_with_styles, "pdf")
+    shutil.rmtree(samples_with_styles / "output")  # the next CI run starts from a clean checkout
+    env["PUBLISH_CACHE_DIR"] = str(cache)  # the variable works as the option does
+    run("build", "--jobs", "2")
+    run("verify")
+    assert len(counter.read_text().splitlines()) == 3, "a warm cache converts nothing"
+    assert outputs(samples_with_styles, "pdf") == first

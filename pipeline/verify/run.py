@@ -57,12 +57,13 @@ class VerifyTask:
         return verify_article(self.article, self.output, self.theme, self.booklet_ids)
 
 
-def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None) -> VerifyResult:
+def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
+           cache_dir: Path | None = None) -> VerifyResult:
     """Compare every output of each article with what its manuscript says (examined once, cached),
     the articles side by side in worker processes."""
     from ..workers import InternalError, Workers, preload_nothing  # noqa: PLC0415
 
-    checked = check_project(root, slugs, jobs=jobs)
+    checked = check_project(root, slugs, jobs=jobs, cache_dir=cache_dir)
     result = VerifyResult(checked)
     result.unverified.update({slug: "the manuscript has errors" for slug in checked.failed})
     project = checked.project
