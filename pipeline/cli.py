@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import has_errors
+from .diagnostics import UsageError, has_errors
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 REPORT_A_BUG = ("This is a bug in publish, not a problem in your manuscripts. Please report it with the "
@@ -23,13 +23,16 @@ class UsageProblem(click.ClickException):
 
 
 class Publish(click.Group):
-    """The command group: anything a command did not expect is a bug, reported as one (exit 3)."""
+    """The command group: usage problems exit 2, and anything a command did not expect is a bug,
+    reported as one (exit 3)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except UsageError as error:  # every command's usage problems, in one place
+            raise UsageProblem(str(error)) from None
         except BrokenPipeError:  # the reader went away (publish status | head): stop quietly, as SIGPIPE would
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_BROKEN_PIPE)
@@ -75,12 +78,9 @@ def main(debug: bool) -> None:
 @project_option
 def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Validate manuscripts and publication.yaml; report every problem at once."""
-    from .project import ProjectError, check_project
+    from .project import check_project
 
-    try:
-        result = check_project(project, slugs, cache_dir=cache_dir)
-    except ProjectError as error:
-        raise UsageProblem(str(error)) from None
+    result = check_project(project, slugs, cache_dir=cache_dir)
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for article in result.articles:
@@ -124,15 +124,12 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from .build import build as run_build
     from .progress import progress_reporter
-    from .project import ProjectError
     from .writer import Busy
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
         with progress_reporter() as on_event:
             result = run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir)
-    except ProjectError as error:
-        raise UsageProblem(str(error)) from None
     except Busy as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -161,13 +158,9 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 @project_option
 def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
-    from .project import ProjectError
     from .verify.run import verify as run_verify
 
-    try:
-        result = run_verify(project, slugs, cache_dir=cache_dir)
-    except ProjectError as error:
-        raise UsageProblem(str(error)) from None
+    result = run_verify(project, slugs, cache_dir=cache_dir)
     for diagnostic in result.check.diagnostics:
         if diagnostic.severity == "error":
             click.echo(str(diagnostic))
@@ -198,13 +191,9 @@ def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, 
 @project_option
 def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, project: Path) -> None:
     """List each article's review date, days left and review state."""
-    from .project import ProjectError
     from .review import review_status, status_summary, status_table
 
-    try:
-        result = review_status(project, slugs, within=within)
-    except ProjectError as error:
-        raise UsageProblem(str(error)) from None
+    result = review_status(project, slugs, within=within)
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for line in status_table(result.rows):
@@ -226,13 +215,9 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 def changes(name: str, start: str | None, end: str | None, report: Path | None, project: Path) -> None:
     """Show what changed in an article between two versions."""
     from .changes import ChangesError, article_changes
-    from .history import HistoryError
-    from .project import ProjectError
 
     try:
         result = article_changes(project, name, start, end)
-    except (ProjectError, HistoryError) as error:
-        raise UsageProblem(str(error)) from None
     except ChangesError as error:
         click.echo(str(error))
         sys.exit(EXIT_CONTENT)
@@ -254,13 +239,9 @@ def audit(name: str, out: Path | None, project: Path) -> None:
     """Write an article's audit record as one HTML file."""
     from .audit import audit as write_audit
     from .changes import ChangesError
-    from .history import HistoryError
-    from .project import ProjectError
 
     try:
         path = write_audit(project, name, out)
-    except (ProjectError, HistoryError) as error:
-        raise UsageProblem(str(error)) from None
     except ChangesError as error:
         click.echo(str(error))
         sys.exit(EXIT_CONTENT)
@@ -273,13 +254,10 @@ def audit(name: str, out: Path | None, project: Path) -> None:
 @project_option
 def new(slug: str, project: Path) -> None:
     """Start manuscripts/SLUG.md from a template that passes `publish check`."""
-    from .project import ProjectError
     from .scaffold import ScaffoldError, new_manuscript
 
     try:
         path = new_manuscript(project, slug)
-    except ProjectError as error:
-        raise UsageProblem(str(error)) from None
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {path.relative_to(project).as_posix()}")

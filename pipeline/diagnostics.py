@@ -10,6 +10,11 @@ from pathlib import Path
 CONTROL_CHARACTERS = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
 
 
+class UsageError(Exception):
+    """The command cannot run here as asked (no manuscripts/ folder, an unknown name, no git
+    history): not a content problem and not a bug. The command line exits 2 with the message."""
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"

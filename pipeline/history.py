@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .diagnostics import Reporter
+from .diagnostics import Reporter, UsageError
 from .manuscript import front_matter_of, parse_manuscript
 from .source import SourceText
 
 FIELD, RECORD = "\x1f", "\x1e"
 
 
-class HistoryError(Exception):
+class HistoryError(UsageError):
     """The history a command needs is not there (no git repository, a shallow clone)."""
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .article import Article, examine, policy_diagnostics
 from .cache import CACHE, ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, load_publication
-from .diagnostics import Diagnostic, Reporter, deduplicate, has_errors
+from .diagnostics import Diagnostic, Reporter, UsageError, deduplicate, has_errors
 from .fingerprint import article_digest, file_digest, publication_digest
 from .render.theme import Theme
 from .schema import did_you_mean
@@ -24,8 +24,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # output/web/index.html is the site's front page
 
 
-class ProjectError(Exception):
-    """The command cannot run at all here (a usage problem, not a content one)."""
+class ProjectError(UsageError):
+    """The project cannot be worked on as asked (no manuscripts/, an unknown name)."""
 
 
 @dataclass
