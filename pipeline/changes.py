@@ -16,10 +16,10 @@ from .fingerprint import digest, tool_digest
 from .writer import atomic_write
 from .convert import ConversionError, convert
 from .diagnostics import Reporter
-from .history import HistoryError, Repository, Version, resolve
+from .history import HistoryError, Repository, Version, resolve, version_of
 from .manuscript import parse_manuscript
 from .project import Project, load_project
-from .source import SourceText
+from .source import SourceText, plain_text
 from .verify.compare import excerpts
 from .verify.expected import expected_reading
 from .verify.reading import Reading, normalise
@@ -86,8 +86,6 @@ def article_changes(root: Path, name: str, start: str | None = None, end: str | 
 
 def previous_version(history, current: str, path: Path) -> Version:
     """The version before the working copy's: the last one that differs from the current value."""
-    from .history import version_of  # noqa: PLC0415
-
     value = version_of(current, path)
     earlier = [v for v in history.versions if v.version != value]
     return earlier[-1] if earlier else history.versions[0]
@@ -98,8 +96,6 @@ def describe(version: Version) -> str:
 
 
 def working_copy(text: str, path: Path) -> str:
-    from .history import version_of  # noqa: PLC0415
-
     return f"{WORKING_COPY} (version {version_of(text, path) or '(none)'})"
 
 
@@ -126,7 +122,7 @@ def elements_of(text: str, path: Path, project: Project) -> Elements:
 
 def read_elements(text: str, path: Path, project: Project) -> Elements:
     reporter = Reporter(path, project.root)
-    manuscript = parse_manuscript(SourceText(text.removeprefix("\ufeff").replace("\r\n", "\n")), path, reporter)
+    manuscript = parse_manuscript(SourceText(plain_text(text)), path, reporter)
     if manuscript is None or project.publication is None:
         raise ChangesError(f"a version of {path.name} cannot be read: "
                            + "; ".join(str(d) for d in reporter.diagnostics[:3]))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .diagnostics import Reporter, UsageError
 from .manuscript import front_matter_of, parse_manuscript
-from .source import SourceText
+from .source import SourceText, plain_text
 
 FIELD, RECORD = "\x1f", "\x1e"
 
@@ -155,7 +155,7 @@ def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
 def version_of(text: str, path: Path) -> str | None:
     front = front_matter_of(text)
     if front is None:  # the quick reading failed: the careful one may still find the field
-        manuscript = parse_manuscript(SourceText(text.removeprefix("\ufeff")), path, Reporter(path))
+        manuscript = parse_manuscript(SourceText(plain_text(text)), path, Reporter(path))
         front = manuscript.front if manuscript else None
     return front.version if front else None
 
@@ -178,10 +178,7 @@ def resolve(history_: History, revision: str) -> Version:
 
 
 def same_text(first: str, second: str) -> bool:
-    def plain(text: str) -> str:
-        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-    return plain(first) == plain(second)
+    return plain_text(first) == plain_text(second)
 
 
 def version_problems(committed: History, root: Path, version: str | None, position: tuple[int, int]) -> list:

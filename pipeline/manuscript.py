@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from .diagnostics import Reporter
 from .schema import IsoDate, Label, LanguageTag, Model, Text, validate
-from .source import SourceText, YamlDocument, parse_yaml, read_source, split_front_matter
+from .source import SourceText, YamlDocument, parse_yaml, plain_text, read_source, split_front_matter
 
 # Variables and types of CSL 1.0.2, as citeproc reads them from `references`.
 CSL_VARIABLES = frozenset("""
@@ -132,7 +132,7 @@ def front_matter_of(text: str) -> FrontMatter | None:
     """A manuscript text's front matter, read quickly; None when it does not read cleanly."""
     import yaml  # noqa: PLC0415 - PyYAML's C loader: ten times faster than a round-trip parse
 
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = plain_text(text)
     head, fence, _body = text.removeprefix("---\n").partition("\n---\n")
     try:
         data = yaml.load(head, Loader=yaml.CSafeLoader) if text.startswith("---\n") and fence else None

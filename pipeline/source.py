@@ -57,7 +57,12 @@ def read_source(path: Path, reporter: Reporter) -> SourceText | None:
             f"byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8",
         )
         return None
-    return SourceText(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    return SourceText(plain_text(text))
+
+
+def plain_text(text: str) -> str:
+    """Text as every reader here takes it: no byte-order mark, and '\\n' for every line end."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass(frozen=True)
