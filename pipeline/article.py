@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, Reporter, has_errors
 from .document import Document, build_document
 from .manuscript import load_manuscript
 from .readability import reading_grade
+from .translations import Block, blocks_of
 from .verify.expected import expected_reading
 from .verify.reading import Reading
 
@@ -42,6 +43,9 @@ class Article:
     reviews: tuple[tuple[str, datetime.date, tuple[int, int]], ...] = ()  # (what, date, where): not in the future
     version: str | None = None
     version_position: tuple[int, int] = (1, 1)
+    lang: str = ""
+    lang_position: tuple[int, int] = (1, 1)
+    blocks: tuple[Block, ...] = ()  # for translations: structure and currency
     document: Document | None = None  # None when it has errors and cannot be published
     expected: Reading | None = None  # what every format must show of it, for verify
 
@@ -68,6 +72,7 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.title_position = manuscript.yaml.position(("title",))
     article.reviews = review_dates(manuscript)
     article.version, article.version_position = manuscript.front.version, manuscript.yaml.position(("version",))
+    article.lang, article.lang_position = manuscript.front.lang, manuscript.yaml.position(("lang",))
     try:
         converted = convert(manuscript, citation_style, limits.seconds_per_article)
     except ConversionError as error:
@@ -77,6 +82,7 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.media = named_images(converted)
     check_manuscript(manuscript, converted, publication, path.parent, reporter)
     article.grade = reading_grade(converted, manuscript.front.lang)
+    article.blocks = blocks_of(manuscript, converted, publication)
     if publication is not None and not has_errors(reporter.diagnostics):
         article.document = build_document(manuscript, converted, publication)
         article.expected = expected_reading(manuscript, converted, publication)

@@ -20,11 +20,13 @@ from .cache import CacheEntry
 from .config import Booklet, booklets_of
 from .diagnostics import Diagnostic, deduplicate, has_errors
 from .document import Document
+from .editions import Editions, editions_of
 from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
 from .progress import Event
-from .project import Project, examine_articles, limit_diagnostic, load_project
+from .project import Project, examine_articles, limit_diagnostic, load_project, translation_problems
+from .translations import read_lock
 from .writer import OUTPUT, OutputWriter, Recorded, exclusive, read_manifest, read_tools
 
 HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
@@ -55,7 +57,10 @@ class Build:
     result: BuildResult
     on_event: Callable[[Event], None]
     entries: dict[str, CacheEntry | None] = field(default_factory=dict)  # the cache, per slug
-    articles: dict[str, Article] = field(default_factory=dict)  # examined in this build
+    articles: dict[str, Article] = field(default_factory=dict)  # the chosen articles, examined in this build
+    examined: dict[str, Article] = field(default_factory=dict)  # those and their other languages
+    held: set[str] = field(default_factory=set)  # examined, but not to be published today
+    lock: dict = field(default_factory=dict)  # translations.lock
 
     def stale(self, path: str, key: str) -> bool:
         """Whether an output must be (re)made; if not, it is kept as recorded."""
@@ -166,12 +171,22 @@ def examine(run: Build, workers) -> None:
         for slug in workers.run(tasks, lambda outcome: receive_examined(run, outcome, examined)):
             run.fail(slug, LOST, layout.article_outputs(slug))
 
-    usable = [slug for slug in project.chosen if slug not in project.unusable]
-    run.articles = examine_articles(project, usable, examine_stale, run.entries)
-    for article in run.articles.values():
+    # Every language of a chosen article is examined (mostly from the cache): its page names them all.
+    families = [member for name in project.chosen for member in project.family(name)]
+    usable = [name for name in dict.fromkeys(project.chosen + families) if name not in project.unusable]
+    run.examined = examine_articles(project, usable, examine_stale, run.entries)
+    run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
+    run.lock = read_lock(project.manuscripts)
+    translated = translation_problems(project, run.examined)
+    for article in run.examined.values():
         dated = policy_diagnostics(article, project.publication, datetime.date.today())
-        run.result.diagnostics += article.diagnostics + dated
+        dated += translated.get(article.slug, [])
         if article.document is None or has_errors(dated):
+            run.held.add(article.slug)
+        if article.slug not in run.articles:
+            continue
+        run.result.diagnostics += article.diagnostics + dated
+        if article.slug in run.held:
             run.fail(article.slug, HAS_ERRORS, layout.article_outputs(article.slug))
 
 
@@ -200,11 +215,25 @@ def account(run: Build, outcome) -> None:
 # --- render: each article's stale page and leaflets, written as they arrive ------------------------
 
 def leaflet_key(run: Build, slug: str, variant: str) -> str:
-    return digest(run.key_of(slug), run.project.theme.key("print"), run.page_size, variant)
+    return digest(run.key_of(slug), run.project.theme.key("print"), run.page_size, variant,
+                  editions_key(editions_for(run, slug)))
 
 
 def page_key(run: Build, slug: str) -> str:
-    return digest(run.key_of(slug), run.project.theme.key("web"), [vars(d) for d in downloads_of(run, slug)])
+    return digest(run.key_of(slug), run.project.theme.key("web"), [vars(d) for d in downloads_of(run, slug)],
+                  editions_key(editions_for(run, slug)))
+
+
+def editions_for(run: Build, name: str) -> Editions:
+    """The languages an article is published in today: every edition of it that can be built."""
+    members = [(member, run.examined[member].lang) for member in run.project.family(name)
+               if member in run.examined and member not in run.held]
+    accepted = run.lock.get(name)
+    return editions_of(name, members, run.project.publication.base_url, accepted and accepted.source_version)
+
+
+def editions_key(editions: Editions) -> list:
+    return [vars(edition) for edition in editions.all] + [editions.translated_from]
 
 
 def output_key(run: Build, path: str, slug: str) -> str:
@@ -231,7 +260,7 @@ def plan_article(run: Build, article: Article):
         return None
     return RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                       publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
-                      file_size(run.project.path(slug)))
+                      file_size(run.project.path(slug)), editions_for(run, slug))
 
 
 def receive_rendered(run: Build, outcome) -> None:
@@ -259,7 +288,7 @@ def downloads_of(run: Build, slug: str) -> list:
     """What an article's page offers to download, given the formats this build makes."""
     from .render.web import Download  # noqa: PLC0415
 
-    found = [Download(kind, layout.href(layout.download(layout.leaflet(slug, variant))))
+    found = [Download(kind, layout.download(layout.leaflet(slug, variant)))
              for kind, variant in (("pdf-standard", "standard"), ("pdf-large", "large-print"))
              if "pdf" in run.formats]
     if "epub" in run.formats:
@@ -270,7 +299,7 @@ def downloads_of(run: Build, slug: str) -> list:
 def booklet_download(booklet: Booklet):
     from .render.web import Download  # noqa: PLC0415
 
-    return Download("epub", layout.href(layout.download(layout.booklet(booklet.id))), booklet.title)
+    return Download("epub", layout.download(layout.booklet(booklet.id)), booklet.title)
 
 
 def write_booklets(run: Build) -> None:

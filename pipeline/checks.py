@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from .config import Limits, Publication
 from .diagnostics import Reporter
+from .languages import same_language
+from .layout import split_name
 from .manuscript import Manuscript
 from .convert import Converted
 from .pandoc_ast import FragmentFacts
@@ -57,6 +59,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
     check_dates(manuscript, reporter)
+    check_language(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
 
@@ -216,11 +219,29 @@ def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:
 
 
 def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter: Reporter) -> None:
-    key = manuscript.front.disclaimer
+    key, lang = manuscript.front.disclaimer, manuscript.front.lang
     if key not in publication.disclaimers:
         reporter.error(manuscript.yaml.position(("disclaimer",)), "unknown-disclaimer",
                        f"unknown disclaimer '{key}'",
                        did_you_mean(key, publication.disclaimers) or "define it under 'disclaimers' in publication.yaml")
+    elif is_translation(manuscript) and publication.disclaimers[key].wording(lang) is None:
+        reporter.error(manuscript.yaml.position(("disclaimer",)), "disclaimer-translation",
+                       f"disclaimer '{key}' has no approved wording in '{lang}'",
+                       f"add it in publication.yaml under disclaimers: {key}: translations: {lang}: "
+                       "{title, text, short}")
+
+
+def check_language(manuscript: Manuscript, reporter: Reporter) -> None:
+    """A translation's file name and its `lang` must name the same language."""
+    _slug, suffix = split_name(manuscript.slug)
+    if suffix is not None and not same_language(manuscript.front.lang, suffix):
+        reporter.error(manuscript.yaml.position(("lang",)), "translation-lang",
+                       f"lang '{manuscript.front.lang}' disagrees with the file name, which says '{suffix}'",
+                       f"set lang: {suffix}, or rename the file to {_slug}.{manuscript.front.lang}.md")
+
+
+def is_translation(manuscript: Manuscript) -> bool:
+    return split_name(manuscript.slug)[1] is not None
 
 
 def check_nesting(context: Context, loc: tuple, facts: FragmentFacts) -> None:

@@ -207,6 +207,38 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 
 
 @main.command()
+@click.option("--accept", "accept_names", multiple=True, metavar="NAME",
+              help="Record that this translation (e.g. b12-diet.ar) now matches its source. Repeatable.")
+@click.option("--fail-outdated", is_flag=True, help="Exit 1 when any translation is outdated or never accepted.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@cache_dir_option
+@project_option
+def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Path | None, cache_dir: Path | None,
+                 project: Path) -> None:
+    """List each translation: up to date, outdated (naming the blocks) or never accepted."""
+    from .translations import translation_status
+
+    result = translation_status(project, accept_names, cache_dir)
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic))
+    for name in result.accepted:
+        click.echo(f"accepted {name} (manuscripts/translations.lock)")
+    width = max((len(row.name) for row in result.rows), default=0)
+    for row in result.rows:
+        click.echo(f"{row.name:<{width}}  {result.langs[row.name]:<8}  {row.describe()}")
+    current = sum(row.state == "up-to-date" for row in result.rows)
+    click.echo(f"{len(result.rows)} translation{'s' * (len(result.rows) != 1)}: {current} up to date")
+    if report:
+        write_report(report, {"translations": [{"name": row.name, "lang": result.langs[row.name], "state": row.state,
+                                                "source-version": row.source_version,
+                                                "outdated": [block.name for block in row.outdated],
+                                                "removed": row.removed} for row in result.rows],
+                              "accepted": result.accepted, "diagnostics": [d.as_dict() for d in result.diagnostics]})
+    failed = bool(result.diagnostics) or (fail_outdated and current < len(result.rows))
+    sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+@main.command()
 @click.argument("name")
 @click.option("--from", "start", metavar="REV", help="A version (3) or git revision; default: the previous version.")
 @click.option("--to", "end", metavar="REV", help="A version or git revision; default: the working copy.")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field
 
 from .diagnostics import Reporter
-from .schema import Model, Text, validate
+from .schema import LanguageTag, Model, Text, validate
 from .source import parse_yaml, read_source
 
 PUBLICATION_FILE = "publication.yaml"
@@ -36,12 +36,35 @@ class Contact(Model):
     url: Text | None = None
 
 
-class Disclaimer(Model):
-    """One approved wording, used verbatim in every format."""
+class Wording(Model):
+    """One approved wording of a disclaimer, used verbatim in every format."""
 
     title: Text
     text: Text
     short: Text | None = Field(None, description="Short form for leaflet footers; defaults to `text`.")
+
+
+class Disclaimer(Wording):
+    """A disclaimer, with its approved wording in each language articles are published in."""
+
+    translations: dict[LanguageTag, Wording] = Field(
+        {}, description="The approved wording per language (a BCP 47 tag), e.g. `ar: {title, text, short}`.")
+
+    def wording(self, lang: str) -> Wording | None:
+        """The approved wording for a language: its own tag's, else its base language's."""
+        found = {tag.lower(): wording for tag, wording in self.translations.items()}
+        return found.get(lang.lower()) or found.get(lang.split("-")[0].lower())
+
+
+BLOCK_KINDS = ("title", "summary", "key-points", "faq", "tables", "sections", "disclaimer")
+
+
+class TranslationPolicy(Model):
+    """How far a translation may fall behind its source."""
+
+    critical: list[Literal[BLOCK_KINDS]] = Field(
+        ["tables", "disclaimer"], description="Kinds of block whose change makes an unaccepted translation "
+        "an error (not built) rather than a warning.")
 
 
 class Readability(Model):
@@ -96,6 +119,8 @@ class Booklet(Model):
     subtitle: Text | None = None
     identifier: Annotated[str, BeforeValidator(_identifier)]
     description: Text | None = None
+    lang: LanguageTag | None = Field(None, description="Gather this language's articles: the manuscripts' "
+                                     "translations into it, or those written in it.")
     manuscripts: Annotated[str | list[str], BeforeValidator(_manuscript_list)] = "all"
 
 
@@ -137,8 +162,14 @@ class Publication(Model):
     readability: Readability = Readability()
     review: ReviewPolicy = ReviewPolicy()
     limits: Limits = Limits()
+    translations: TranslationPolicy = TranslationPolicy()
     disclaimers: dict[str, Disclaimer] = Field(min_length=1)
     booklets: list[Booklet] = []
+
+    def wording(self, key: str, lang: str) -> Wording:
+        """The approved wording of a disclaimer in a language; its own where it has none in it."""
+        disclaimer = self.disclaimers[key]
+        return disclaimer.wording(lang) or disclaimer
 
 
 def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publication | None, Any]:
@@ -150,9 +181,19 @@ def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publica
     return validate(Publication, doc, reporter), doc
 
 
-def booklets_of(publication: Publication, slugs: list[str]) -> list[tuple[Booklet, list[str]]]:
-    """Each booklet with the slugs it holds; one booklet of every article when none is defined."""
+def booklets_of(publication: Publication, names: list[str]) -> list[tuple[Booklet, list[str]]]:
+    """Each booklet with the manuscripts it holds; one booklet of every article when none is defined.
+    A booklet with `lang` holds its manuscripts' translations into that language."""
     booklets = publication.booklets or [Booklet(
         id="all-articles", title=f"{publication.publisher}: all articles",
         identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, publication.base_url)}")]
-    return [(b, sorted(slugs) if b.manuscripts == "all" else list(b.manuscripts)) for b in booklets]
+    return [(booklet, booklet_names(booklet, names)) for booklet in booklets]
+
+
+def booklet_names(booklet: Booklet, names: list[str]) -> list[str]:
+    sources = sorted(n for n in names if "." not in n) if booklet.manuscripts == "all" else list(booklet.manuscripts)
+    if booklet.lang is None:
+        return sources
+    by_lower = {name.lower(): name for name in names}
+    wanted = (f"{name}.{booklet.lang}".lower() if "." not in name else name.lower() for name in sources)
+    return [by_lower[name] for name in wanted if name in by_lower]

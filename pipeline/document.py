@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import layout
-from .config import Disclaimer, Publication
+from .config import Publication, Wording
 from .convert import Converted, Part
 from .manuscript import Manuscript
 from .pandoc_ast import Heading
@@ -59,7 +59,7 @@ class Document:
     body: str  # HTML
     faq: tuple[FaqEntry, ...]
     references: tuple[Reference, ...]
-    disclaimer: Disclaimer
+    disclaimer: Wording
     date: date
     review_date: date
     last_reviewed: date | None
@@ -86,7 +86,7 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         body=body.part.html,
         faq=tuple(FaqEntry(question.part, answer.part) for question, answer in converted.faq),
         references=references(converted),
-        disclaimer=publication.disclaimers[front.disclaimer],
+        disclaimer=publication.wording(front.disclaimer, front.lang),
         date=front.date,
         review_date=front.review_date,
         last_reviewed=front.last_reviewed,

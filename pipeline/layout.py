@@ -1,9 +1,12 @@
 """Where every output lives under output/: the one module that spells an output path.
 
-Paths are relative to output/ and use '/'; links inside the site are relative to web/.
+Paths are relative to output/ and use '/'. An article's NAME is its manuscript's file stem:
+a slug (`b12-diet`) or a translation (`b12-diet.ar`), whose web page lives in web/<lang>/.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 FORMATS = ("web", "pdf", "epub")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
@@ -13,12 +16,19 @@ DOWNLOADS = "web/downloads/"
 CHAPTERS = "EPUB/"  # where ebooklib puts a booklet's documents inside the EPUB
 
 
-def page(slug: str) -> str:
-    return f"web/{slug}.html"
+def split_name(name: str) -> tuple[str, str | None]:
+    """A manuscript's slug, and the language of a translation (None for a source)."""
+    slug, _, lang = name.partition(".")
+    return slug, lang or None
 
 
-def leaflet(slug: str, variant: str) -> str:
-    return f"pdf/{slug}.pdf" if variant == "standard" else f"pdf/{slug}.{variant}.pdf"
+def page(name: str) -> str:
+    slug, lang = split_name(name)
+    return f"web/{lang}/{slug}.html" if lang else f"web/{slug}.html"
+
+
+def leaflet(name: str, variant: str) -> str:
+    return f"pdf/{name}.pdf" if variant == "standard" else f"pdf/{name}.{variant}.pdf"
 
 
 def variant_of(path: str) -> str:
@@ -50,8 +60,13 @@ def is_download_source(path: str) -> bool:
 
 
 def href(path: str) -> str:
-    """A link from a page in web/ to another output in web/."""
+    """Where an output in web/ is, relative to the site's root (for absolute URLs)."""
     return path.removeprefix("web/")
+
+
+def link(path: str, from_page: str) -> str:
+    """A relative link from one page in web/ to another output in web/."""
+    return posixpath.relpath(path, posixpath.dirname(from_page))
 
 
 def article_outputs(slug: str) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from .diagnostics import Reporter
+from .languages import canonical_case
 from .schema import IsoDate, Label, LanguageTag, Model, Text, validate
 from .source import SourceText, YamlDocument, parse_yaml, plain_text, read_source, split_front_matter
 
@@ -116,7 +117,14 @@ def parse_manuscript(source: SourceText | None, path: Path, reporter: Reporter) 
     front = doc and validate(FrontMatter, doc, reporter)
     if not front:
         return None
-    return Manuscript(path.stem.lower(), path, front, parts.body, parts.body_first_line, source, doc)
+    return Manuscript(manuscript_name(path), path, front, parts.body, parts.body_first_line, source, doc)
+
+
+def manuscript_name(path: Path) -> str:
+    """The NAME commands and outputs use: the slug, lower-cased, and a translation's language
+    in BCP 47's usual case (`B12-Diet.zh-hans.md` is `b12-diet.zh-Hans`)."""
+    slug, dot, lang = path.stem.partition(".")
+    return slug.lower() + (dot + canonical_case(lang) if dot else "")
 
 
 def read_front_matter(path: Path) -> FrontMatter | None:

@@ -12,9 +12,13 @@ from pathlib import Path
 
 from .article import Article, examine, policy_diagnostics
 from .cache import CACHE, ArticleCache, CacheEntry
-from .config import PUBLICATION_FILE, Publication, load_publication
+from .config import PUBLICATION_FILE, Publication, TranslationPolicy, load_publication
 from .diagnostics import Diagnostic, Reporter, UsageError, deduplicate, has_errors
 from .fingerprint import article_digest, file_digest, publication_digest
+from .languages import problem_with
+from .translations import currency, currency_diagnostics, read_lock, structure_problems
+from .layout import split_name
+from .manuscript import manuscript_name
 from .render.theme import Theme
 from .schema import did_you_mean
 from .writer import OUTPUT
@@ -59,6 +63,20 @@ class Project:
 
     def path(self, slug: str) -> Path:
         return self.sources[slug][0]
+
+    def canonical(self, name: str) -> str:
+        """A NAME as typed (`b12-diet.ZH-hans`) as the project spells it."""
+        return manuscript_name(Path(name + ".md"))
+
+    def family(self, name: str) -> list[str]:
+        """An article in every language: its source first, then its translations."""
+        slug = split_name(name)[0]
+        return [n for n in self.sources if split_name(n)[0] == slug and (n == slug or n.startswith(slug + "."))]
+
+    def with_sources(self, names: list[str]) -> list[str]:
+        """The names, and the sources of the translations among them (a translation is checked against its source)."""
+        extra = [split_name(n)[0] for n in names if split_name(n)[1] and split_name(n)[0] in self.sources]
+        return list(dict.fromkeys([*names, *extra]))
 
     def article_key(self, slug: str, media: tuple[str, ...]) -> str:
         return article_digest(slug, self.path(slug), media, self.manuscripts, self.publication_key,
@@ -115,15 +133,16 @@ def manuscripts_dir(root: Path) -> Path:
 
 
 def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
-    """Manuscript files by slug (the lower-cased file name), sorted."""
+    """Manuscript files by name (slug, or slug.lang for a translation), sorted."""
     paths: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(folder.glob("*.md")):
-        paths[path.stem.lower()].append(path)
-    return dict(paths)
+        paths[manuscript_name(path)].append(path)
+    return dict(sorted(paths.items()))
 
 
 def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> list[str]:
-    """Only the requested slugs; an unknown one is a usage error."""
+    """Only the requested names (case as typed does not matter); an unknown one is a usage error."""
+    slugs = tuple(manuscript_name(Path(slug + ".md")) for slug in slugs)
     for slug in slugs:
         if slug not in paths:
             hint = did_you_mean(slug, paths)
@@ -141,7 +160,7 @@ def load_project(root: Path, slugs: tuple[str, ...] = (), cache_dir: Path | None
     project = Project(root, Theme.of(root), publication, sources, chosen, diagnostics,
                       cache_dir=cache_dir.resolve() if cache_dir else None)
     for slug in chosen:
-        problems = check_slug(slug, sources[slug], root)
+        problems = check_name(slug, sources, root)
         project.diagnostics += problems
         if has_errors(problems):
             project.unusable.add(slug)
@@ -205,12 +224,15 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         if lost:
             raise InternalError(", ".join(lost), "a worker process stopped before finishing (killed?)")
 
+    usable = [name for name in project.with_sources(project.chosen) if name not in project.unusable]
     with Workers(jobs or os.cpu_count() or 1, preload_for_check) as workers:
-        result.articles = list(examine_articles(project, project.chosen, examine_stale).values())
+        examined = examine_articles(project, usable, examine_stale)
+    result.articles = [examined[name] for name in project.chosen if name in examined]
     versions = committed_version_problems(project, result.articles)
+    translated = translation_problems(project, examined)
     for article in result.articles:
         dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
-        dated += versions.get(article.slug, [])
+        dated += versions.get(article.slug, []) + translated.get(article.slug, [])
         result.diagnostics += article.diagnostics + dated
         if has_errors(dated):
             result.held.add(article.slug)
@@ -233,6 +255,29 @@ def committed_version_problems(project: Project, articles: list[Article]) -> dic
         return {}
 
 
+def translation_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """Each examined translation against its source: structure, and currency by translations.lock.
+    A translation whose source cannot be examined cleanly cannot be compared, so it is held."""
+    lock = read_lock(project.manuscripts)
+    critical = project.publication.translations.critical if project.publication else list(TranslationPolicy().critical)
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        slug, lang = split_name(name)
+        if lang is None or not article.blocks:
+            continue
+        source = examined.get(slug)
+        path, source_path = project.path(name), f"{slug}.md"
+        if source is None or source.document is None:
+            found[name] = [Reporter(path, project.root).error_diagnostic(
+                (1, 1), "translation-source", f"its source {source_path} has errors; it cannot be compared with it",
+                f"fix {source_path} first")]
+            continue
+        state = currency(name, source.blocks, lock)
+        found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
+                       + currency_diagnostics(state, article.blocks, path, critical, project.root))
+    return found
+
+
 def limit_diagnostic(project: Project, slug: str, reason: str) -> Diagnostic:
     """An article stopped at a resource limit: its located error."""
     return Reporter(project.path(slug), project.root).error_diagnostic(
@@ -250,11 +295,16 @@ def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, 
     return publication, reporter.diagnostics
 
 
-def check_slug(slug: str, paths: list[Path], root: Path) -> list[Diagnostic]:
-    """A slug must be usable as a file name in every output, and belong to one manuscript."""
+def check_name(name: str, sources: dict[str, list[Path]], root: Path) -> list[Diagnostic]:
+    """A name must be usable as a file name in every output, belong to one manuscript, and a
+    translation's must name a language and a source that exist."""
+    slug, lang = split_name(name)
+    paths = sources[name]
     diagnostics = []
     for path in paths:
         reporter = Reporter(path, root)
+        if lang is not None:
+            check_translation_name(path, slug, lang, sources, reporter)
         if not SLUG.match(slug):
             reporter.error((1, 1), "slug", f"file name '{path.name}' is not a valid slug",
                            "use lowercase letters, digits and single hyphens, e.g. low-b12.md")
@@ -265,6 +315,16 @@ def check_slug(slug: str, paths: list[Path], root: Path) -> list[Diagnostic]:
             reporter.error((1, 1), "duplicate-slug", f"two manuscripts have the slug '{slug}': also {others}")
         diagnostics += reporter.diagnostics
     return diagnostics
+
+
+def check_translation_name(path: Path, slug: str, lang: str, sources: dict, reporter: Reporter) -> None:
+    problem = problem_with(lang)
+    if problem:
+        reporter.error((1, 1), "translation-name", f"file name '{path.name}': {problem}",
+                       "name a translation <slug>.<language tag>.md, e.g. low-b12.ar.md or low-b12.zh-Hans.md")
+    elif slug not in sources:
+        reporter.error((1, 1), "translation-source", f"'{path.name}' is a translation, but its source "
+                       f"{slug}.md does not exist", did_you_mean(slug, [s for s in sources if "." not in s]))
 
 
 def check_booklets(publication: Publication, yaml, slugs: set[str], reporter: Reporter) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import re
 import typing
 from typing import Annotated, Any, TypeVar
 
@@ -62,12 +61,12 @@ def _label(value: Any) -> Any:
     return value
 
 
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
 def _language(value: Any) -> Any:
-    if isinstance(value, str) and not LANGUAGE_TAG.match(value):
-        raise ValueError(f"'{value}' is not a language tag like 'en-GB' or 'es'")
+    from .languages import problem_with  # noqa: PLC0415 - Babel's data loads when a tag is checked
+
+    problem = problem_with(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
     return value
 
 

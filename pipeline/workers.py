@@ -22,6 +22,7 @@ from . import layout
 from .article import file_size
 from .config import Limits, Publication
 from .document import Document
+from .editions import Editions
 from .project import Project, examine_fresh
 from .render.theme import Theme
 
@@ -85,6 +86,7 @@ class RenderTask:
     manuscripts: Path
     limit: float
     size: int = 0
+    editions: Editions | None = None
 
     def __call__(self) -> Rendered:
         from .render.leaflet import render_leaflet  # noqa: PLC0415
@@ -93,10 +95,10 @@ class RenderTask:
         rendered = Rendered()
         for variant in self.variants:
             attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
-                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts))
+                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
-                self.document, self.publication, self.downloads, self.theme).encode("utf-8"))
+                self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
         return rendered
 
 

@@ -11,6 +11,7 @@ from .. import layout
 from ..config import Booklet, Publication
 from ..document import Document
 from ..files import read_inside
+from ..languages import direction
 from .cover import cover_png
 from .html import edit_fragment, mark_header_cells, mark_noterefs
 from .theme import Theme, build_time, environment, labels
@@ -38,17 +39,20 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
     env, lang = environment(theme, EPUB), documents[0].lang
     words = labels(theme, lang)
     modified = build_time(max(document.date for document in documents))
-    book = epub.EpubBook()
+    book, text_direction = epub.EpubBook(), direction(lang)
     describe(book, booklet, publication, lang, documents)
+    if text_direction == "rtl":  # pages turn right to left
+        book.set_direction(text_direction)
     css = epub.EpubItem(uid="style", file_name=f"styles/{STYLESHEET}", media_type="text/css",
                         content=theme.file(f"{EPUB}/{STYLESHEET}").read_bytes())
     book.add_item(css)
     book.set_cover("cover.png", cover_png(booklet, publication), create_page=False)
     cover = epub.EpubHtml(uid="cover-page", title=words.format("cover-alt", title=booklet.title),
-                          file_name="cover.xhtml", lang=lang)
+                          file_name="cover.xhtml", lang=lang, direction=text_direction)
     cover.content = env.get_template("cover.html").render(booklet=booklet, labels=words)
     chapters = [chapter(env, document, theme, css) for document in documents]
-    title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang)
+    title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang,
+                                direction=text_direction)
     title_page.content = env.get_template("title-page.html").render(
         booklet=booklet, publication=publication, labels=words,
         chapters=[(document, chapter_name(document)) for document in documents])
@@ -58,7 +62,7 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
     book.toc = [epub.Link("title-page.xhtml", words.title_page, "toc-title-page"),
                 *[toc_entry(epub, document) for document in documents]]
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
+    book.add_item(epub.EpubNav(direction=text_direction))
     book.guide = [
         {"type": "cover", "href": "cover.xhtml", "title": words.format("cover-alt", title=booklet.title)},
         {"type": "toc", "href": "nav.xhtml", "title": words.contents},
@@ -100,7 +104,8 @@ def chapter(env, document: Document, theme: Theme, css):
     from ebooklib import epub  # noqa: PLC0415
 
     item = epub.EpubHtml(uid=f"chapter-{document.slug}", title=document.title.text,
-                         file_name=chapter_name(document), lang=document.lang)
+                         file_name=chapter_name(document), lang=document.lang,
+                         direction=direction(document.lang))
     item.content = env.get_template("chapter.html").render(
         doc=document, labels=labels(theme, document.lang),
         body=epub_html(document.body),

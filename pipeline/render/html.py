@@ -43,3 +43,11 @@ def mark_noterefs(root: lxml.html.HtmlElement) -> None:
     for link in root.xpath('.//span[contains(concat(" ", @class, " "), " citation ")]//a[starts-with(@href, "#ref-")]'):
         link.set("epub:type", "noteref")
         link.set("role", "doc-noteref")
+
+
+def rebase_images(root: lxml.html.HtmlElement, relocate: Callable[[str], str]) -> None:
+    """Point relative image sources (paths under manuscripts/) at where the page finds their copies."""
+    for image in root.iter("img"):
+        source = image.get("src", "")
+        if source and ":" not in source and not source.startswith(("/", "#")):
+            image.set("src", relocate(source))

@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import Publication
 from ..document import Document
+from ..editions import Editions
+from ..languages import direction
 from ..files import UnsafePath, inside
 from .html import edit_fragment, mark_header_cells
 from .theme import Theme, build_time, environment, labels
@@ -19,9 +21,10 @@ STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "lar
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
-                   theme: Theme, manuscripts_dir: Path) -> bytes:
+                   theme: Theme, manuscripts_dir: Path, editions: Editions | None = None) -> bytes:
     """Lay out one leaflet; only files under manuscripts/ and the theme's folders can be read."""
-    return lay_out(leaflet_html(document, publication, variant, page_size, theme), variant, theme, manuscripts_dir)
+    return lay_out(leaflet_html(document, publication, variant, page_size, theme, editions), variant, theme,
+                   manuscripts_dir)
 
 
 def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
@@ -59,11 +62,12 @@ def warm_renderer(theme: Theme, _print_key: str, manuscripts_dir: Path) -> WarmR
 
 
 def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
-                 theme: Theme) -> str:
+                 theme: Theme, editions: Editions | None = None) -> str:
     env = environment(theme, PRINT)
     modified = build_time(document.date)
     return env.get_template("leaflet.html").render(
         doc=document, publication=publication, labels=labels(theme, document.lang), variant=variant,
+        dir=direction(document.lang), editions=editions or Editions(document.slug),
         page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         body=print_html(document.body),

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from ruamel.yaml import YAML
 
+from ..editions import text_direction
 from ..fingerprint import digest, file_digest
 
 STYLES = "styles"
@@ -66,22 +67,39 @@ class Theme:
 
     def folder_key(self, folder: str) -> str:
         shared = [(name, file_digest(self.file(name))) for name in SHARED_FILES]
+        shared += [(LABELS_FILE, file_digest(path)) for path in self.label_files]
         return digest(shared, sorted((name, file_digest(path)) for name, path in self.files(folder).items()))
 
     def key(self, folder: str) -> str:
         return self.keys[folder] if folder in self.keys else self.folder_key(folder)
 
     @property
+    def label_files(self) -> list[Path]:
+        """Every labels.yaml of the theme, bundled first: a project's words override single words."""
+        return [folder / LABELS_FILE for folder in reversed(self.folders) if (folder / LABELS_FILE).is_file()]
+
+    @property
     def citation_style(self) -> Path:
         return self.file(CITATION_STYLE)
+
+
+class Word(str):
+    """An English word standing in for a missing translation: marked lang="en" where it is printed."""
+
+    def __html__(self) -> str:
+        return f'<span lang="{FALLBACK_LANGUAGE}">{escape(str(self))}</span>'
 
 
 class Labels:
     """The template words for one language, falling back to English word by word."""
 
     def __init__(self, table: dict, lang: str) -> None:
-        base = lang.split("-")[0].lower()
-        self._words = {**table.get(FALLBACK_LANGUAGE, {}), **table.get(base, {})}
+        english = table.get(FALLBACK_LANGUAGE, {})
+        own: dict[str, str] = {}
+        for key in reversed(label_languages(lang)):
+            own.update(table.get(key, {}))
+        self.missing = [key for key in english if key not in own]  # words printed in English
+        self._words = {**{key: Word(word) for key, word in english.items()}, **own}
 
     def __getattr__(self, name: str) -> str:
         return self[name.replace("_", "-")]
@@ -90,17 +108,38 @@ class Labels:
         return self._words[key]
 
     def format(self, key: str, **values) -> str:
-        return self._words[key].format(**values)
+        return str(self._words[key]).format(**values)
+
+    def plain(self, key: str) -> str:
+        """A word without its language mark, for attributes."""
+        return str(self._words[key])
+
+
+def label_languages(lang: str) -> list[str]:
+    """The label tables a language reads, most specific first: zh-TW reads zh-hant-tw, zh-hant, zh."""
+    from ..languages import language  # noqa: PLC0415
+
+    parts = lang.lower().split("-")
+    found = language(lang)
+    chain = ["-".join(parts[:end]) for end in range(len(parts), 0, -1)]
+    if found is not None:
+        chain.insert(len(chain) - 1, f"{parts[0]}-{found.script.lower()}")
+    return list(dict.fromkeys(chain))
 
 
 def labels(theme: Theme, lang: str) -> Labels:
-    path = theme.file(LABELS_FILE)
-    return Labels(label_table(path, file_digest(path)), lang)
+    files = theme.label_files
+    return Labels(label_table(tuple(files), digest([file_digest(path) for path in files])), lang)
 
 
 @lru_cache(maxsize=4)
-def label_table(path: Path, _content_hash: str) -> dict:
-    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+def label_table(paths: tuple[Path, ...], _content_hash: str) -> dict:
+    """Every file's words merged word by word, the project's over the bundled; languages lower-cased."""
+    table: dict[str, dict] = {}
+    for path in paths:
+        for lang, words in (YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}).items():
+            table.setdefault(str(lang).lower(), {}).update(words or {})
+    return table
 
 
 def environment(theme: Theme, folder: str) -> jinja2.Environment:
@@ -124,11 +163,15 @@ def _environment(theme: Theme, folder: str, _content_hash: str) -> jinja2.Enviro
     env.filters["html"] = Markup
     env.filters["long_date"] = long_date
     env.filters["json_ld"] = json_ld
+    env.filters["direction_of"] = text_direction
     return env
 
 
 def long_date(value: date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang.replace("-", "_"))
+    from ..languages import language  # noqa: PLC0415
+
+    found = language(lang)
+    return format_date(value, format="long", locale=found.babel_locale if found else "en")
 
 
 def json_ld(data: dict) -> Markup:

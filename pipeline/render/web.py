@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
 from .. import layout
 from ..config import Publication
 from ..document import Document
-from .html import edit_fragment, mark_header_cells, wrap_tables
+from ..editions import Editions
+from ..languages import direction
+from .html import edit_fragment, mark_header_cells, rebase_images, wrap_tables
 from .theme import Theme, environment, labels
 
 WEB = "web"
@@ -15,19 +18,24 @@ WEB = "web"
 @dataclass(frozen=True)
 class Download:
     kind: str  # a label in labels.yaml: pdf-standard, pdf-large, epub
-    href: str  # relative to output/web/
+    href: str  # the output path; made relative to the page that offers it
     title: str = ""  # the booklet's, for EPUBs
 
 
-def render_page(document: Document, publication: Publication, downloads: list[Download], theme: Theme) -> str:
-    """One article's page."""
+def render_page(document: Document, publication: Publication, downloads: list[Download], theme: Theme,
+                editions: Editions | None = None) -> str:
+    """One article's page, in web/ (a source) or web/<lang>/ (a translation)."""
+    here = layout.page(document.slug)
+    editions = editions or Editions(document.slug)
     return environment(theme, WEB).get_template("article.html").render(
-        doc=document, publication=publication, downloads=downloads, lang=document.lang,
-        canonical=document.url, labels=labels(theme, document.lang), stylesheet=layout.href(layout.SITE_STYLESHEET),
-        body=web_html(document.body),
+        doc=document, publication=publication, lang=document.lang, dir=direction(document.lang),
+        downloads=[replace(d, href=layout.link(d.href, here)) for d in downloads],
+        canonical=document.url, labels=labels(theme, document.lang), editions=editions,
+        stylesheet=layout.link(layout.SITE_STYLESHEET, here), home=layout.link(layout.INDEX, here),
+        body=web_html(document.body, here),
         key_points=[(point.title.html, point.text.html) for point in document.key_points],
-        faq=[(item.question.html, web_html(item.answer.html)) for item in document.faq],
-        structured_data=structured_data(document, publication),
+        faq=[(item.question.html, web_html(item.answer.html, here)) for item in document.faq],
+        structured_data=structured_data(document, publication, editions),
     )
 
 
@@ -36,13 +44,18 @@ def render_index(documents: list[Document], publication: Publication, booklets: 
     """The front page: every article, and the booklets to download."""
     lang = site_language(documents)
     return environment(theme, WEB).get_template("index.html").render(
-        documents=documents, publication=publication, booklets=booklets, labels=labels(theme, lang),
-        lang=lang, canonical=publication.base_url, stylesheet=layout.href(layout.SITE_STYLESHEET),
-        pages={document.slug: layout.href(layout.page(document.slug)) for document in documents})
+        documents=documents, publication=publication, labels=labels(theme, lang),
+        booklets=[replace(d, href=layout.link(d.href, layout.INDEX)) for d in booklets],
+        lang=lang, dir=direction(lang), canonical=publication.base_url, editions=None,
+        stylesheet=layout.link(layout.SITE_STYLESHEET, layout.INDEX), home=layout.href(layout.INDEX),
+        directions={document.slug: direction(document.lang) for document in documents},
+        pages={document.slug: layout.link(layout.page(document.slug), layout.INDEX) for document in documents})
 
 
-def web_html(html: str) -> str:
-    return edit_fragment(html, lambda root: (mark_header_cells(root), wrap_tables(root)))
+def web_html(html: str, page: str) -> str:
+    """A fragment as a page shows it: images found from the page's folder, tables that scroll."""
+    return edit_fragment(html, lambda root: (mark_header_cells(root), wrap_tables(root),
+                                             rebase_images(root, lambda src: layout.link(layout.media(src), page))))
 
 
 def site_language(documents: list[Document]) -> str:
@@ -51,7 +64,7 @@ def site_language(documents: list[Document]) -> str:
     return max(sorted(set(languages)), key=languages.count) if languages else "en"
 
 
-def structured_data(document: Document, publication: Publication) -> dict:
+def structured_data(document: Document, publication: Publication, editions: Editions) -> dict:
     """schema.org JSON-LD: the page as a MedicalWebPage, and its FAQ as an FAQPage."""
     page = {
         "@type": "MedicalWebPage",
@@ -73,6 +86,11 @@ def structured_data(document: Document, publication: Publication) -> dict:
         page["reviewedBy"] = [{"@type": "Person", "name": reviewer.name,
                                **({"jobTitle": reviewer.role} if reviewer.role else {})}
                               for reviewer in document.reviewed_by]
+    source = next((e for e in editions.all if "." not in e.name), None)
+    if editions.translated_from and source:
+        page["translationOfWork"] = {"@id": source.url}
+    elif editions.others:
+        page["workTranslation"] = [{"@id": e.url, "inLanguage": e.lang} for e in editions.others]
     if document.authors:
         page["author"] = [{"@type": "Organization", "name": name} for name in document.authors]
     graph = [page]

@@ -14,7 +14,7 @@ from .reading import Reading, Table
 
 
 def expected_reading(manuscript: Manuscript, converted: Converted, publication: Publication) -> Reading:
-    disclaimer = publication.disclaimers[manuscript.front.disclaimer]
+    disclaimer = publication.wording(manuscript.front.disclaimer, manuscript.front.lang)
     # Citations are compared in the parts that cite: summary, key point texts, body, FAQ answers.
     citing = [converted.summary, *(text for _title, text in converted.key_points), converted.body,
               *(answer for _question, answer in converted.faq)]
