@@ -9,6 +9,7 @@ Caption and with the header row again.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,11 +73,17 @@ def join_lines(lines: list[str]) -> str:
     for line in (line.strip() for line in lines):
         if text.endswith("\u2010"):
             text = text[:-1] + line
-        elif text.endswith(("-", "/")) or not text:
+        elif text.endswith(("-", "/")) or not text or (unspaced(text[-1]) and unspaced(line[:1])):
             text += line
         else:
             text += " " + line
     return text
+
+
+def unspaced(character: str) -> bool:
+    """A character of a script written without spaces between words (Chinese, Japanese), where a
+    line break is no space."""
+    return bool(character) and unicodedata.east_asian_width(character) in ("W", "F")
 
 
 def marked_content(element: dict, skip: frozenset, page: int | None = None):
@@ -154,7 +161,96 @@ def page_characters(page, height: float) -> list[tuple]:
                           (left.value, height - top.value, right.value, height - bottom.value)))
     finally:
         text_page.close()
+    return found if not any(unicodedata.bidirectional(c) in RTL for _m, c, _b in found) else logical_lines(found)
+
+
+RTL = ("R", "AL")
+
+
+def logical_lines(characters: list[tuple]) -> list[tuple]:
+    """A page with right-to-left text, in logical order: pdfium's own bidi pass splits words at
+    marks and reverses ligatures, so rebuild the lines from the glyphs' positions instead."""
+    kept = [(index, item) for index, item in enumerate(characters) if item[0] is not None]
+    found: list[tuple] = []
+    for line in visual_lines(kept):
+        if found:
+            found.append((None, "\n", found[-1][2]))
+        found += logical_order(line)
     return found
+
+
+def visual_lines(characters: list[tuple[int, tuple]]) -> list[list[tuple[int, tuple]]]:
+    """Characters grouped into lines by their vertical centres, top to bottom, each line left to right."""
+    lines: list[list] = []
+    bottom = None
+    for index, item in sorted(characters, key=lambda entry: (entry[1][2][1] + entry[1][2][3]) / 2):
+        centre = (item[2][1] + item[2][3]) / 2
+        if bottom is None or centre > bottom:
+            lines.append([])
+            bottom = item[2][3]
+        elif not unicodedata.combining(item[1]):
+            bottom = max(bottom, item[2][3])
+        lines[-1].append((index, item))
+    return [sorted(line, key=lambda entry: ((entry[1][2][0] + entry[1][2][2]) / 2, entry[0])) for line in lines]
+
+
+def logical_order(line: list[tuple[int, tuple]]) -> list[tuple]:
+    """One visual line in logical order: the line turned to its direction, the runs that go the other
+    way turned back, brackets drawn mirrored read as written, and marks after their letter."""
+    marks = [entry[1] for entry in line if unicodedata.combining(entry[1][1])]
+    letters = [entry[1] for entry in line if not unicodedata.combining(entry[1][1])]
+    kinds = [strength(item[1]) for item in letters]
+    rtl = kinds.count("R") > kinds.count("L")
+    order = list(range(len(letters)))[::-1] if rtl else list(range(len(letters)))
+    turned = set(order) if rtl else set()  # characters drawn right to left
+    for run in opposite_runs([kinds[i] for i in order], rtl):
+        order[run] = order[run][::-1]
+        turned.symmetric_difference_update(order[run])
+    result = [(mcid, MIRRORED.get(c, c) if i in turned else c, box) for i in order for mcid, c, box in [letters[i]]]
+    for mark in marks:
+        centre = (mark[2][0] + mark[2][2]) / 2
+        candidates = [i for i in range(len(result)) if not result[i][1].isspace()]
+        base = min(candidates, key=lambda i: abs((result[i][2][0] + result[i][2][2]) / 2 - centre), default=None)
+        result.insert(len(result) if base is None else base + 1, mark)
+    return result
+
+
+def opposite_runs(kinds: list[str], rtl: bool) -> list[slice]:
+    """Runs against the line's direction: in right-to-left lines, words and numbers (neutrals join
+    two letters, one separator joins two digits); in left-to-right lines, right-to-left words."""
+    wanted = ("L", "D") if rtl else ("R",)
+    runs, position = [], 0
+    while position < len(kinds):
+        if kinds[position] not in wanted:
+            position += 1
+            continue
+        end = position
+        for ahead in range(position + 1, len(kinds)):
+            if kinds[ahead] in wanted and joins(kinds, end, ahead, rtl):
+                end = ahead
+            elif kinds[ahead] not in ("N", "S"):
+                break
+        runs.append(slice(position, end + 1))
+        position = end + 1
+    return runs
+
+
+def joins(kinds: list[str], last: int, ahead: int, rtl: bool) -> bool:
+    between = kinds[last + 1:ahead]
+    if not between or not rtl:
+        return True
+    if kinds[last] == "D" and kinds[ahead] == "D":
+        return between == ["S"]  # 1.5, 1,000
+    return kinds[last] == "L" and kinds[ahead] in ("L", "D")
+
+
+def strength(character: str) -> str:
+    """L for left-to-right letters, D digits, R right-to-left letters, S number separators, N others."""
+    kind = unicodedata.bidirectional(character)
+    return {"R": "R", "AL": "R", "L": "L", "EN": "D", "AN": "D", "CS": "S", "ES": "S"}.get(kind, "N")
+
+
+MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
 
 
 def page_links(page, characters: list, height: float) -> list[tuple[str, str]]:
