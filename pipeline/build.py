@@ -25,7 +25,7 @@ from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
 from .progress import Event
-from .project import Project, examine_articles, limit_diagnostic, load_project, translation_problems
+from .project import Project, examine_articles, limit_diagnostic, label_problems, load_project, translation_problems
 from .translations import read_lock
 from .writer import OUTPUT, OutputWriter, Recorded, exclusive, read_manifest, read_tools
 
@@ -185,7 +185,7 @@ def examine(run: Build, workers) -> None:
             run.held.add(article.slug)
         if article.slug not in run.articles:
             continue
-        run.result.diagnostics += article.diagnostics + dated
+        run.result.diagnostics += article.diagnostics + dated + label_problems(project, article)
         if article.slug in run.held:
             run.fail(article.slug, HAS_ERRORS, layout.article_outputs(article.slug))
 

@@ -215,7 +215,7 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 @project_option
 def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Path | None, cache_dir: Path | None,
                  project: Path) -> None:
-    """List each translation: up to date, outdated (naming the blocks) or never accepted."""
+    """Show each translation: up to date, outdated or never accepted."""
     from .translations import translation_status
 
     result = translation_status(project, accept_names, cache_dir)

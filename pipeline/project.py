@@ -137,7 +137,7 @@ def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
     paths: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(folder.glob("*.md")):
         paths[manuscript_name(path)].append(path)
-    return dict(sorted(paths.items()))
+    return dict(paths)
 
 
 def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> list[str]:
@@ -224,7 +224,8 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         if lost:
             raise InternalError(", ".join(lost), "a worker process stopped before finishing (killed?)")
 
-    usable = [name for name in project.with_sources(project.chosen) if name not in project.unusable]
+    usable = [name for name in project.with_sources(project.chosen)
+              if name in project.chosen or name not in project.unusable]
     with Workers(jobs or os.cpu_count() or 1, preload_for_check) as workers:
         examined = examine_articles(project, usable, examine_stale)
     result.articles = [examined[name] for name in project.chosen if name in examined]
@@ -232,7 +233,7 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
     translated = translation_problems(project, examined)
     for article in result.articles:
         dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
-        dated += versions.get(article.slug, []) + translated.get(article.slug, [])
+        dated += versions.get(article.slug, []) + translated.get(article.slug, []) + label_problems(project, article)
         result.diagnostics += article.diagnostics + dated
         if has_errors(dated):
             result.held.add(article.slug)
@@ -276,6 +277,20 @@ def translation_problems(project: Project, examined: dict[str, Article]) -> dict
         found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
                        + currency_diagnostics(state, article.blocks, path, critical, project.root))
     return found
+
+
+def label_problems(project: Project, article: Article) -> list[Diagnostic]:
+    """A language the theme has no words for: its pages print those words in English."""
+    from .render.theme import labels  # noqa: PLC0415
+
+    missing = labels(project.theme, article.lang).missing if article.lang else []
+    if not missing:
+        return []
+    reporter = Reporter(project.path(article.slug), project.root)
+    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    reporter.warning(article.lang_position, "labels", f"styles/labels.yaml has no '{article.lang}' words for: {shown}; "
+                     "they are printed in English", f"add them under '{article.lang}:' in styles/labels.yaml")
+    return reporter.diagnostics
 
 
 def limit_diagnostic(project: Project, slug: str, reason: str) -> Diagnostic:

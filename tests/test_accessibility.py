@@ -51,7 +51,7 @@ def test_axe_gate_fails_on_missing_alt_text_and_lang(built_samples: Path, tmp_pa
     broken = broken_copy(built_samples, tmp_path)
     html = (built_samples / "output" / "web" / "b12-tests-and-treatment.html").read_text()
     html = re.sub(r'<img src="media/myelin-nerve.svg" alt="[^"]*"', '<img src="media/myelin-nerve.svg"', html)
-    broken.write_text(html.replace('<html lang="en-GB">', "<html>"))
+    broken.write_text(html.replace('<html lang="en-GB" dir="ltr">', "<html>"))
     violations = axe_violations(page, broken.as_uri())
     assert [v.split(":")[0] for v in violations] == ["html-has-lang", "image-alt"]
 

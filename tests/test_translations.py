@@ -1,0 +1,200 @@
+"""Translations (SPEC §9): names, structure against the source, currency, and their outputs in
+every script and direction. The fixture holds one source and its ar, ur, bn and zh-Hans translations."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from conftest import FIXTURES, build_copy, publish
+from pipeline.render.theme import Theme, labels
+from pipeline.verify.read_pdf import logical_order
+
+TRANSLATIONS = FIXTURES / "translations"
+SOURCE = "b12-joint-stiffness"
+
+
+@pytest.fixture
+def translated(tmp_path: Path) -> Path:
+    root = tmp_path / "translated"
+    shutil.copytree(TRANSLATIONS / "manuscripts", root / "manuscripts")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built_translations(tmp_path_factory) -> Path:
+    return build_copy(TRANSLATIONS, tmp_path_factory.mktemp("translations"))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def manuscript(root: Path, lang: str | None = None) -> Path:
+    return root / "manuscripts" / (f"{SOURCE}.{lang}.md" if lang else f"{SOURCE}.md")
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_the_fixture_checks_clean_and_every_translation_is_current(translated):
+    result = publish("check", project=translated)
+    assert result.exit_code == 0, result.output
+    assert "checked 6 manuscripts: 0 errors, 0 warnings" in result.output
+    listing = publish("translations", "--fail-outdated", project=translated)
+    assert listing.exit_code == 0, listing.output
+    assert "5 translations: 5 up to date" in listing.output
+
+
+def test_a_translation_missing_a_key_point_is_a_located_error_and_the_others_still_build(translated):
+    path = manuscript(translated, "ar")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("key-points:"))
+    items = [i for i in range(start + 1, len(lines)) if lines[i].startswith("  - title:")]
+    del lines[items[-1]:items[-1] + (items[-1] - items[-2])]  # the last key point, however many lines it has
+    path.write_text("".join(lines), encoding="utf-8")
+    result = publish("build", "--format", "web", project=translated)
+    assert result.exit_code == 1
+    assert re.search(rf"manuscripts/{SOURCE}\.ar\.md:\d+:\d+: error: this translation has 4 key points; "
+                     rf"its source {SOURCE}\.md has 5", result.output), result.output
+    assert (translated / "output/web/ur" / f"{SOURCE}.html").is_file()
+    assert not (translated / "output/web/ar" / f"{SOURCE}.html").exists()
+
+
+def test_a_table_with_a_column_less_names_the_table(translated):
+    path = manuscript(translated, "bn")
+    text = path.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    for row in rows:  # drop the last column of every row
+        text = text.replace(row, row[:row.rstrip("|").rstrip().rfind("|") + 1])
+    path.write_text(text, encoding="utf-8")
+    result = publish("check", project=translated)
+    assert result.exit_code == 1
+    assert re.search(rf"{path.name}:\d+:\d+: error: table 1 has 5 rows of 3 columns; in {SOURCE}\.md it has "
+                     "5 rows of 4 columns", result.output), result.output
+
+
+def test_lang_that_disagrees_with_the_file_name_is_located(translated):
+    path = manuscript(translated, "ur")
+    edit(path, "lang: ur", "lang: ar")
+    result = publish("check", project=translated)
+    assert f"{path.name}:{line_of(path, 'lang: ar')}:7: error: lang 'ar' disagrees with the file name, which says 'ur'" \
+        in result.output, result.output
+
+
+def test_a_language_without_approved_disclaimer_wording_is_an_error(translated):
+    edit(translated / "manuscripts/publication.yaml", "      bn:\n", "      bn-IN-x-unused:\n")
+    result = publish("check", project=translated)
+    path = manuscript(translated, "bn")
+    assert f"{path.name}:{line_of(path, 'disclaimer: medical')}:13: error: disclaimer 'medical' has no approved " \
+        "wording in 'bn'" in result.output, result.output
+
+
+def test_bad_translation_file_names_are_located_errors(translated):
+    shutil.copy(manuscript(translated, "ar"), translated / "manuscripts" / f"{SOURCE}.xx.md")
+    shutil.copy(manuscript(translated, "ar"), translated / "manuscripts" / "no-such-source.ar.md")
+    result = publish("check", project=translated)
+    assert result.exit_code == 1
+    assert f"{SOURCE}.xx.md:1:1: error: file name '{SOURCE}.xx.md': 'xx' is not a language this pipeline knows" \
+        in result.output
+    assert "no-such-source.ar.md:1:1: error: 'no-such-source.ar.md' is a translation, but its source " \
+        "no-such-source.md does not exist" in result.output
+
+
+def test_currency_follows_the_source_block_by_block(translated):
+    source = manuscript(translated)
+    edit(source, "| Less than 30 minutes, often worse after rest |", "| Less than 20 minutes, often worse after rest |")
+    edit(source, "Low B12 can damage nerves and weaken muscles.", "Low B12 can harm nerves and weaken muscles.")
+    listing = publish("translations", "--fail-outdated", project=translated)
+    assert listing.exit_code == 1
+    assert f"{SOURCE}.ar       ar        outdated: key point 1, table 1" in listing.output, listing.output
+    result = publish("check", project=translated)
+    ar = manuscript(translated, "ar")
+    assert re.search(rf"{ar.name}:\d+:\d+: error: table 1 changed in {SOURCE}\.md since this translation was accepted",
+                     result.output)  # tables are critical by default
+    assert re.search(rf"{ar.name}:{line_of(ar, 'key-points:') + 1}:5: warning: key point 1 changed", result.output)
+    accepted = publish("translations", "--accept", f"{SOURCE}.ar", project=translated)
+    assert f"accepted {SOURCE}.ar" in accepted.output
+    assert f"{SOURCE}.ar       ar        up to date" in accepted.output
+    assert "table 1" in (translated / "manuscripts/translations.lock").read_text(encoding="utf-8")
+
+
+def test_a_translation_with_a_structural_error_cannot_be_accepted(translated):
+    edit(manuscript(translated, "zh-Hans"), "URL: https://www.nhs.uk/conditions/rheumatoid-arthritis/",
+         "URL: https://www.nhs.uk/conditions/arthritis/")
+    result = publish("translations", "--accept", f"{SOURCE}.zh-hans", project=translated)
+    assert result.exit_code == 1
+    assert "reference 6 should be 'nhs-rheumatoid-arthritis" in result.output, result.output
+    assert "accepted" not in result.output
+
+
+def test_pages_are_linked_both_ways_in_every_direction(built_translations):
+    web = built_translations / "output/web"
+    arabic = (web / "ar" / f"{SOURCE}.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in arabic
+    for lang in ("ar", "bn", "ur", "zh-Hans"):
+        assert f'<link rel="alternate" hreflang="{lang}" href="https://leaflets.example.org/{lang}/{SOURCE}.html">' in arabic
+    assert f'<a href="../{SOURCE}.html" hreflang="en-GB" lang="en-GB" dir="ltr">English</a>' in arabic
+    assert '<span aria-current="page" lang="ar" dir="rtl">العربية</span>' in arabic
+    assert 'href="../assets/site.css"' in arabic and 'href="../index.html"' in arabic
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', arabic, re.S).group(1))
+    assert data["@graph"][0]["inLanguage"] == "ar"
+    assert data["@graph"][0]["translationOfWork"] == {"@id": f"https://leaflets.example.org/{SOURCE}.html"}
+    english = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                   (web / f"{SOURCE}.html").read_text(encoding="utf-8"), re.S).group(1))
+    assert {t["inLanguage"] for t in english["@graph"][0]["workTranslation"]} == {"ar", "bn", "pl", "ur", "zh-Hans"}
+    chinese = (web / "zh-Hans" / f"{SOURCE}.html").read_text(encoding="utf-8")
+    assert '<h2 id="summary-title">摘要</h2>' in chinese  # zh-Hans labels, not English
+
+
+def test_leaflets_name_their_languages_and_the_source_version(built_translations):
+    english = pypdfium2.PdfDocument(built_translations / "output/pdf" / f"{SOURCE}.pdf")
+    text = "".join(page.get_textpage().get_text_range() for page in english).replace("\r\n", " ")
+    assert "This leaflet is also available in:" in text
+    for name in ("বাংলা", "中文"):
+        assert name in text
+    chinese = pypdfium2.PdfDocument(built_translations / "output/pdf" / f"{SOURCE}.zh-Hans.pdf")
+    text = "".join(page.get_textpage().get_text_range() for page in chinese)
+    assert "译自第 4 版" in text.replace("\r\n", "")
+
+
+def test_an_arabic_booklet_turns_pages_right_to_left(built_translations):
+    with zipfile.ZipFile(built_translations / "output/epub/vitamin-b12-ar.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+        chapter = book.read(f"EPUB/{SOURCE}.ar.xhtml").decode()
+    assert 'page-progression-direction="rtl"' in opf
+    assert "<dc:language>ar</dc:language>" in opf
+    assert 'dir="rtl"' in chapter and 'lang="ar"' in chapter
+
+
+def test_verify_reads_the_polish_and_english_leaflets_back(built_translations):
+    result = publish("verify", SOURCE, project=built_translations)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("visual", "logical"), [
+    # Glyphs as laid out left to right, and the text a reader reads.
+    ("B12 نيماتيف", "فيتامين B12"),
+    ("Also in: ةيبرعلا, Polski", "Also in: العربية, Polski"),
+])
+def test_right_to_left_lines_are_read_in_logical_order(visual, logical):
+    line = [(index, (0, character, (index, 0, index + 1, 1))) for index, character in enumerate(visual)]
+    assert "".join(character for _mcid, character, _box in logical_order(line)) == logical
+
+
+def test_labels_follow_the_script_and_mark_english_fallbacks():
+    theme = Theme.of(FIXTURES / "base")
+    assert labels(theme, "zh-TW").pdf_large == labels(theme, "zh-Hant").pdf_large != labels(theme, "zh-Hans").pdf_large
+    pashto = labels(theme, "ps")
+    assert "summary" in pashto.missing
+    assert pashto.summary.__html__() == '<span lang="en">Summary</span>'
+    assert labels(theme, "ar").missing == []
