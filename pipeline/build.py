@@ -177,7 +177,7 @@ def examine(run: Build, workers) -> None:
     run.examined = examine_articles(project, usable, examine_stale, run.entries)
     run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
     run.lock = read_lock(project.manuscripts)
-    translated = translation_problems(project, run.examined)
+    translated = translation_problems(project, run.examined, run.lock)
     for article in run.examined.values():
         dated = policy_diagnostics(article, project.publication, datetime.date.today())
         dated += translated.get(article.slug, [])

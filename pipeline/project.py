@@ -65,13 +65,19 @@ class Project:
         return self.sources[slug][0]
 
     def canonical(self, name: str) -> str:
-        """A NAME as typed (`b12-diet.ZH-hans`) as the project spells it."""
-        return manuscript_name(Path(name + ".md"))
+        return canonical_name(name)
+
+    @cached_property
+    def families(self) -> dict[str, list[str]]:
+        """Every name by its slug: an article in every language."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for name in self.sources:
+            found[split_name(name)[0]].append(name)
+        return {slug: sorted(names, key=lambda n: (n != slug, n)) for slug, names in found.items()}
 
     def family(self, name: str) -> list[str]:
         """An article in every language: its source first, then its translations."""
-        slug = split_name(name)[0]
-        return [n for n in self.sources if split_name(n)[0] == slug and (n == slug or n.startswith(slug + "."))]
+        return self.families.get(split_name(name)[0], [])
 
     def with_sources(self, names: list[str]) -> list[str]:
         """The names, and the sources of the translations among them (a translation is checked against its source)."""
@@ -140,9 +146,14 @@ def manuscript_paths(folder: Path) -> dict[str, list[Path]]:
     return dict(paths)
 
 
+def canonical_name(name: str) -> str:
+    """A NAME as typed (`b12-diet.ZH-hans`) as the project spells it."""
+    return manuscript_name(Path(name + ".md"))
+
+
 def select(paths: dict[str, list[Path]], slugs: tuple[str, ...]) -> list[str]:
     """Only the requested names (case as typed does not matter); an unknown one is a usage error."""
-    slugs = tuple(manuscript_name(Path(slug + ".md")) for slug in slugs)
+    slugs = tuple(canonical_name(slug) for slug in slugs)
     for slug in slugs:
         if slug not in paths:
             hint = did_you_mean(slug, paths)
@@ -256,10 +267,10 @@ def committed_version_problems(project: Project, articles: list[Article]) -> dic
         return {}
 
 
-def translation_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+def translation_problems(project: Project, examined: dict[str, Article], lock=None) -> dict[str, list[Diagnostic]]:
     """Each examined translation against its source: structure, and currency by translations.lock.
     A translation whose source cannot be examined cleanly cannot be compared, so it is held."""
-    lock = read_lock(project.manuscripts)
+    lock = read_lock(project.manuscripts) if lock is None else lock
     critical = project.publication.translations.critical if project.publication else list(TranslationPolicy().critical)
     found: dict[str, list[Diagnostic]] = {}
     for name, article in examined.items():
