@@ -76,12 +76,11 @@ def gates(project, name: str, document) -> list[Gate]:
                   "; ".join([*checked, *map(str, result.differences), *result.unverified.values()]))]
     if document is None:
         return found
-    words = labels(project.theme, document.lang)
-    footer = " ".join((document.disclaimer.short or document.disclaimer.text).split()[:4])
+    footer, page_label = leaflet_footer(document, project.theme)
     for variant in layout.VARIANTS:
         path = project.output / layout.leaflet(name, variant)
-        found.append(run_gate(f"PDF/UA tags and footers, {path.name}", path, lambda p=path: pdf_problems(
-            p, footer, f"{words.page} {{page}} {words.of} {{pages}}")))
+        found.append(run_gate(f"PDF/UA tags and footers, {path.name}", path,
+                              lambda p=path: pdf_problems(p, footer, page_label)))
     for booklet, members in booklets_of(project.publication, sorted(project.sources)):
         if name in members:
             path = project.output / layout.booklet(booklet.id)
@@ -89,6 +88,14 @@ def gates(project, name: str, document) -> list[Gate]:
     page = project.output / layout.page(name)
     found.append(run_gate(f"axe-core WCAG 2.2 AA, {page.name}", page, lambda: browser_problems(page)))
     return found
+
+
+def leaflet_footer(document, theme) -> tuple[str, str]:
+    """What every page of a leaflet's footer must say: the disclaimer's first words, and the page
+    label ("Page {page} of {pages}") in the leaflet's language."""
+    words = labels(theme, document.lang)
+    return " ".join((document.disclaimer.short or document.disclaimer.text).split()[:4]), \
+        f"{words.page} {{page}} {words.of} {{pages}}"
 
 
 def run_gate(name: str, path: Path, check) -> Gate:

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pikepdf
 
+from .verify.read_pdf import page_text
+from .verify.reading import normalise
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
@@ -132,13 +135,15 @@ def pdf_problems(path: Path, footer: str, page_label: str = "Page {page} of {pag
             if not outline.root:
                 problems.append("no bookmarks")
         problems += unembedded_fonts(pdf)
+        for number, page in enumerate(pdf.pages, start=1):
+            text = normalise(page_text(page))
+            label = normalise(page_label.format(page=number, pages=len(pdf.pages)))
+            if normalise(footer) not in text or label not in text:
+                problems.append(f"page {number} has no footer")
     import pdfplumber  # noqa: PLC0415 - from the test extra
 
     with pdfplumber.open(path) as document:
         for number, page in enumerate(document.pages, start=1):
-            text = " ".join((page.extract_text() or "").split())
-            if footer not in text or page_label.format(page=number, pages=len(document.pages)) not in text:
-                problems.append(f"page {number} has no footer")
             outside = [c["text"] for c in page.chars if c["x0"] < 0 or c["top"] < 0
                        or c["x1"] > page.width + 0.5 or c["bottom"] > page.height + 0.5]
             if outside:

@@ -59,6 +59,12 @@ def built_other(tmp_path_factory) -> Path:
     return build_copy(FIXTURES / "render", tmp_path_factory.mktemp("other"))
 
 
+@pytest.fixture(scope="session")
+def built_translations(tmp_path_factory) -> Path:
+    """One source with its translations into ar, ur, bn, zh-Hans and pl, and an Arabic booklet."""
+    return build_copy(FIXTURES / "translations", tmp_path_factory.mktemp("translations"))
+
+
 def publish(*args: str, project: Path):
     """Run `publish ARGS --project PROJECT` in-process and return click's result."""
     command, *rest = args

@@ -1,7 +1,8 @@
 """The gates of WCAG 2.2 AA (web pages and EPUB chapters in Chromium), EPUBCheck and PDF/UA.
 
-Every gate runs on every output of both fixture projects, and on a deliberately broken
-output to show that it can fail.
+Every gate runs on every output of the three fixture projects (the samples; Spanish, German and
+US English; translations into ar, ur, bn, zh-Hans and pl), and on a deliberately broken output
+to show that it can fail.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pipeline.gates import (axe_violations, epubcheck_messages, layout_problems,
                    pdf_problems, unpack_epub)
 
 CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
-PROJECTS = ["built_samples", "built_other"]
+PROJECTS = ["built_samples", "built_other", "built_translations"]
 
 
 def web_pages(root: Path) -> list[Path]:
-    return sorted((root / "output" / "web").glob("*.html"))
+    return sorted((root / "output" / "web").rglob("*.html"))
 
 
 # --- web ---------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def leaflets(root: Path) -> list[Path]:
     return sorted((root / "output" / "pdf").glob("*.pdf"))
 
 
-@pytest.mark.parametrize("project", PROJECTS)
+@pytest.mark.parametrize("project", PROJECTS[:2])
 def test_leaflets_pass_the_pdf_gate(project: str, request) -> None:
     paths = leaflets(request.getfixturevalue(project))
     assert len(paths) >= 4
@@ -115,6 +116,26 @@ def test_leaflets_pass_the_pdf_gate(project: str, request) -> None:
     for path in paths:
         label = labels.get(path.name.split(".")[0], "Page {page} of {pages}")
         assert pdf_problems(path, footer, label) == [], path.name
+
+
+def test_translated_leaflets_pass_the_pdf_gate(built_translations: Path) -> None:
+    """Footers in each leaflet's own language and script: its disclaimer wording and page label."""
+    from pipeline.audit import leaflet_footer
+    from pipeline.project import check_project
+
+    checked = check_project(built_translations)
+    documents = {article.slug: article.document for article in checked.articles}
+    paths = leaflets(built_translations)
+    assert len(paths) == 12
+    for path in paths:
+        name = path.name.removesuffix(".pdf").removesuffix(".large-print")
+        footer, label = leaflet_footer(documents[name], checked.project.theme)
+        assert pdf_problems(path, footer, label) == [], path.name
+    arabic = built_translations / "output/pdf/b12-joint-stiffness.ar.pdf"
+    english = leaflet_footer(documents["b12-joint-stiffness"], checked.project.theme)
+    with pikepdf.open(arabic) as pdf:
+        pages = len(pdf.pages)
+    assert pdf_problems(arabic, *english) == [f"page {number} has no footer" for number in range(1, pages + 1)]
 
 
 def test_split_table_is_one_table_with_its_header_once(built_samples: Path) -> None:

@@ -32,7 +32,9 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
     from weasyprint import HTML  # noqa: PLC0415 - slow to import; only builds need it
 
     from .pdf_tags import repair_structure  # noqa: PLC0415
+    from .pdf_text import state_actual_text  # noqa: PLC0415
 
+    state_actual_text()
     warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
     pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=warm.fetcher).write_pdf(
         stylesheets=warm.stylesheets[variant], font_config=warm.font_config,

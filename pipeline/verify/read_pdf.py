@@ -3,20 +3,24 @@
 WeasyPrint tags each HTML <section> as Sect (the templates give every part one, headed by
 an H2 with a known label), the article body as Div, lists as L/LI with the bullet in Lbl,
 and a table that breaks across pages as one Table per page, the later ones without a
-Caption and with the header row again.
+Caption and with the header row again. Each run of text is a marked-content sequence of its
+own and states its characters as /ActualText (render/pdf_text.py), so the text is read as
+written, in logical order, in any script and direction, with no guessing from glyphs.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .reading import Reading, Table, normalise
+from .reading import Reading, Table, normalise, wide
 
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
+# Elements whose text is a block of its own: their texts are joined by a space, in any script.
+BLOCKS = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "Lbl", "LBody", "TD", "TH", "Caption",
+                    "BlockQuote", "Figure"})
 
 
 @dataclass
@@ -30,97 +34,104 @@ class Labels:
     disclaimer: str
 
 
+@dataclass(frozen=True)
+class Run:
+    """One run of text as drawn: its characters, its baseline and its font size."""
+
+    text: str
+    baseline: float
+    size: float
+
+
 @dataclass
 class Leaflet:
-    """A leaflet's structure elements, the text of each page in reading order, and its links."""
+    """A leaflet's structure elements, its runs of text by (page, mcid), and its links."""
 
     tree: list
-    pages: dict = field(default_factory=dict)  # page number -> [(mcid or None, character)]
+    runs: dict = field(default_factory=dict)
     links: list = field(default_factory=list)  # (link text, destination name)
 
     def text(self, element: dict, skip: frozenset = frozenset({"Lbl"})) -> str:
-        """The element's text, line by line as laid out, with hyphenation undone."""
-        wanted: dict[int, set] = defaultdict(set)
-        for page, mcid in marked_content(element, skip):
-            wanted[page].add(mcid)
-        lines = [line for page in sorted(wanted) for line in page_lines(self.pages.get(page, []), wanted[page])]
-        return join_lines(lines)
+        """The element's text: each block's lines joined with hyphenation undone, blocks with a space."""
+        blocks = [join_lines(lines_of([self.runs[key] for key in block if key in self.runs]))
+                  for block in blocks_under(element, skip)]
+        return " ".join(text for text in blocks if text)
 
 
-def page_lines(characters: list, mcids: set) -> list[str]:
-    """The lines of a page's text that belong to the given marked content.
+def blocks_under(element: dict, skip: frozenset) -> list[list[tuple]]:
+    """The (page, mcid) of everything under an element, grouped by the blocks they stand in."""
+    blocks: list[list[tuple]] = [[]]
+    for key in marked_content(element, skip):
+        if key is not None:
+            blocks[-1].append(key)
+        elif blocks[-1]:
+            blocks.append([])
+    return blocks
 
-    pdfium's text page gives the characters in reading order, with the spaces and line
-    breaks that positions imply marked as generated (mcid None)."""
-    lines, gap = [""], ""
-    for mcid, character in characters:
-        if mcid is None or mcid not in mcids:
-            if lines[-1]:  # a break between two of ours, or text of another element in between
-                gap = "\n" if character in "\r\n" or gap == "\n" else (gap or (" " if mcid is None else ""))
-            continue
-        if gap == "\n":
-            lines.append("")
-        elif gap and not lines[-1].endswith(" ") and character != " ":
-            lines[-1] += " "
-        lines[-1] += character
-        gap = ""
-    return [line for line in lines if line]
+
+def marked_content(element: dict, skip: frozenset, page: int | None = None):
+    """(page, mcid) of everything under a structure element in order, and None where a block begins or ends."""
+    if element.get("type") in skip:
+        return
+    block = element.get("type") in BLOCKS
+    if block:
+        yield None
+    page = element.get("page_number", page)
+    for mcid in element.get("mcids", []):
+        yield page, mcid
+    for child in element.get("children", []):
+        yield from marked_content(child, skip, page)
+    if block:
+        yield None
+
+
+def lines_of(runs: list[Run]) -> list[str]:
+    """Runs joined into lines: a run whose baseline is within half a font size of the one before
+    (a citation set higher, a word in a smaller size) stands on the same line."""
+    lines: list[str] = []
+    last = None
+    for run in runs:
+        if last is not None and abs(run.baseline - last.baseline) < max(run.size, last.size) / 2:
+            lines[-1] += run.text
+        else:
+            lines.append(run.text)
+        last = run
+    return lines
 
 
 def join_lines(lines: list[str]) -> str:
-    """Undo line breaks: a line ending inside a word (after '-', '/' or a hyphenation point) runs on."""
+    """Undo line breaks: a line ending inside a word (after '-', '/' or a hyphenation point) runs on,
+    and so does a line that ends or begins in a script written without spaces (Chinese, Japanese)."""
     text = ""
     for line in (line.strip() for line in lines):
+        if not line:
+            continue
         if text.endswith("\u2010"):
             text = text[:-1] + line
-        elif text.endswith(("-", "/")) or not text or (unspaced(text[-1]) and unspaced(line[:1])):
+        elif not text or text.endswith(("-", "/")) or wide(text[-1]) or wide(line[0]):
             text += line
         else:
             text += " " + line
     return text
 
 
-def unspaced(character: str) -> bool:
-    """A character of a script written without spaces between words (Chinese, Japanese), where a
-    line break is no space."""
-    return bool(character) and unicodedata.east_asian_width(character) in ("W", "F")
-
-
-def marked_content(element: dict, skip: frozenset, page: int | None = None):
-    """(page, mcid) of everything under a structure element, in order."""
-    if element.get("type") in skip:
-        return
-    page = element.get("page_number", page)
-    for mcid in element.get("mcids", []):
-        yield page, mcid
-    for child in element.get("children", []):
-        yield from marked_content(child, skip, page)
-
-
 def open_leaflet(path: Path) -> Leaflet:
-    """The structure tree and link annotations through qpdf (pikepdf), the text through pdfium:
-    both read a leaflet many times faster than a PDF parser written in Python."""
+    """The structure tree, the runs of text and the links, through qpdf (pikepdf)."""
     import pikepdf  # noqa: PLC0415
-    import pypdfium2  # noqa: PLC0415
 
-    document = pypdfium2.PdfDocument(path)
-    try:
-        with pikepdf.open(path) as pdf:
-            numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-            root = pdf.Root.get("/StructTreeRoot")
-            leaflet = Leaflet(structure(root, numbers)["children"] if root is not None else [])
-            for number, (page, text_page) in enumerate(zip(pdf.pages, document), start=1):
-                height = float(page.mediabox[3]) - float(page.mediabox[1])
-                characters = page_characters(text_page, height)
-                leaflet.pages[number] = [(mcid, character) for mcid, character, _box in characters]
-                leaflet.links += page_links(page, characters, height)
-        return leaflet
-    finally:
-        document.close()
+    with pikepdf.open(path) as pdf:
+        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        root = pdf.Root.get("/StructTreeRoot")
+        leaflet = Leaflet(structure(root, numbers)["children"] if root is not None else [])
+        for number, page in enumerate(pdf.pages, start=1):
+            leaflet.runs.update(((number, mcid), run) for mcid, run in page_runs(page) if mcid is not None)
+    links = (link for element in leaflet.tree for link in find(element, "Link") if "destination" in link)
+    leaflet.links = [(leaflet.text(link, skip=frozenset()), link["destination"]) for link in links]
+    return leaflet
 
 
 def structure(element, numbers: dict, page: int | None = None) -> dict:
-    """A structure element as {type, page_number, mcids, children}, its kids in order."""
+    """A structure element as {type, page_number, mcids, children, and a link's destination}, kids in order."""
     import pikepdf  # noqa: PLC0415
 
     if "/Pg" in element:
@@ -136,138 +147,42 @@ def structure(element, numbers: dict, page: int | None = None) -> dict:
             child_page = numbers.get(kid.Pg.objgen, page) if "/Pg" in kid else page
             node["children"].append({"type": "MCR", "page_number": child_page, "mcids": [int(kid.MCID)],
                                      "children": []})
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":  # a link's annotation
+            destination = kid.Obj.get("/Dest")
+            if isinstance(destination, pikepdf.String):  # a place in the leaflet, not a web address
+                node["destination"] = str(destination)
     return node
 
 
-def page_characters(page, height: float) -> list[tuple]:
-    """(mcid or None, character, (x0, top, x1, bottom) from the page's top) in reading order."""
-    import ctypes  # noqa: PLC0415
-
-    import pypdfium2.raw as pdfium  # noqa: PLC0415
-
-    text_page = page.get_textpage()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    found = []
-    try:
-        for index in range(pdfium.FPDFText_CountChars(text_page)):
-            # pdfium marks a hyphen-minus that ends a line as U+0002; it is still the author's hyphen
-            # (a hyphenation point is drawn as U+2010, which join_lines removes).
-            character = chr(pdfium.FPDFText_GetUnicode(text_page, index)).replace("\x02", "-")
-            source = None if pdfium.FPDFText_IsGenerated(text_page, index) else \
-                pdfium.FPDFText_GetTextObject(text_page, index)
-            mcid = pdfium.FPDFPageObj_GetMarkedContentID(source) if source else None
-            pdfium.FPDFText_GetCharBox(text_page, index, left, right, bottom, top)
-            found.append((mcid if mcid is None or mcid >= 0 else None, character,
-                          (left.value, height - top.value, right.value, height - bottom.value)))
-    finally:
-        text_page.close()
-    return found if not any(unicodedata.bidirectional(c) in RTL for _m, c, _b in found) else logical_lines(found)
-
-
-RTL = ("R", "AL")
-
-
-def logical_lines(characters: list[tuple]) -> list[tuple]:
-    """A page with right-to-left text, in logical order: pdfium's own bidi pass splits words at
-    marks and reverses ligatures, so rebuild the lines from the glyphs' positions instead."""
-    kept = [(index, item) for index, item in enumerate(characters) if item[0] is not None]
-    found: list[tuple] = []
-    for line in visual_lines(kept):
-        if found:
-            found.append((None, "\n", found[-1][2]))
-        found += logical_order(line)
-    return found
-
-
-def visual_lines(characters: list[tuple[int, tuple]]) -> list[list[tuple[int, tuple]]]:
-    """Characters grouped into lines by their vertical centres, top to bottom, each line left to right."""
-    lines: list[list] = []
-    bottom = None
-    for index, item in sorted(characters, key=lambda entry: (entry[1][2][1] + entry[1][2][3]) / 2):
-        centre = (item[2][1] + item[2][3]) / 2
-        if bottom is None or centre > bottom:
-            lines.append([])
-            bottom = item[2][3]
-        elif not unicodedata.combining(item[1]):
-            bottom = max(bottom, item[2][3])
-        lines[-1].append((index, item))
-    return [sorted(line, key=lambda entry: ((entry[1][2][0] + entry[1][2][2]) / 2, entry[0])) for line in lines]
-
-
-def logical_order(line: list[tuple[int, tuple]]) -> list[tuple]:
-    """One visual line in logical order: the line turned to its direction, the runs that go the other
-    way turned back, brackets drawn mirrored read as written, and marks after their letter."""
-    marks = [entry[1] for entry in line if unicodedata.combining(entry[1][1])]
-    letters = [entry[1] for entry in line if not unicodedata.combining(entry[1][1])]
-    kinds = [strength(item[1]) for item in letters]
-    rtl = kinds.count("R") > kinds.count("L")
-    order = list(range(len(letters)))[::-1] if rtl else list(range(len(letters)))
-    turned = set(order) if rtl else set()  # characters drawn right to left
-    for run in opposite_runs([kinds[i] for i in order], rtl):
-        order[run] = order[run][::-1]
-        turned.symmetric_difference_update(order[run])
-    result = [(mcid, MIRRORED.get(c, c) if i in turned else c, box) for i in order for mcid, c, box in [letters[i]]]
-    for mark in marks:
-        centre = (mark[2][0] + mark[2][2]) / 2
-        candidates = [i for i in range(len(result)) if not result[i][1].isspace()]
-        base = min(candidates, key=lambda i: abs((result[i][2][0] + result[i][2][2]) / 2 - centre), default=None)
-        result.insert(len(result) if base is None else base + 1, mark)
-    return result
-
-
-def opposite_runs(kinds: list[str], rtl: bool) -> list[slice]:
-    """Runs against the line's direction: in right-to-left lines, words and numbers (neutrals join
-    two letters, one separator joins two digits); in left-to-right lines, right-to-left words."""
-    wanted = ("L", "D") if rtl else ("R",)
-    runs, position = [], 0
-    while position < len(kinds):
-        if kinds[position] not in wanted:
-            position += 1
-            continue
-        end = position
-        for ahead in range(position + 1, len(kinds)):
-            if kinds[ahead] in wanted and joins(kinds, end, ahead, rtl):
-                end = ahead
-            elif kinds[ahead] not in ("N", "S"):
-                break
-        runs.append(slice(position, end + 1))
-        position = end + 1
-    return runs
-
-
-def joins(kinds: list[str], last: int, ahead: int, rtl: bool) -> bool:
-    between = kinds[last + 1:ahead]
-    if not between or not rtl:
-        return True
-    if kinds[last] == "D" and kinds[ahead] == "D":
-        return between == ["S"]  # 1.5, 1,000
-    return kinds[last] == "L" and kinds[ahead] in ("L", "D")
-
-
-def strength(character: str) -> str:
-    """L for left-to-right letters, D digits, R right-to-left letters, S number separators, N others."""
-    kind = unicodedata.bidirectional(character)
-    return {"R": "R", "AL": "R", "L": "L", "EN": "D", "AN": "D", "CS": "S", "ES": "S"}.get(kind, "N")
-
-
-MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
-
-
-def page_links(page, characters: list, height: float) -> list[tuple[str, str]]:
-    """Internal links on a page: the text under each (by character centres) and its named destination."""
+def page_runs(page) -> list[tuple[int | None, Run]]:
+    """(mcid, run) for each run of text on a page that states its /ActualText, in the order drawn;
+    the mcid of the tagged content it stands in, or None (an artifact: the running footer)."""
     import pikepdf  # noqa: PLC0415
 
-    found = []
-    for annotation in page.get("/Annots") or []:
-        destination = annotation.get("/Dest")
-        if annotation.get("/Subtype") != "/Link" or not isinstance(destination, pikepdf.String):
-            continue  # a link to a web address, not a named destination in the leaflet
-        x0, y0, x1, y1 = (float(value) for value in annotation.Rect)
-        inside = [character for mcid, character, (left, top, right, bottom) in characters
-                  if mcid is not None and min(x0, x1) <= (left + right) / 2 <= max(x0, x1)
-                  and height - max(y0, y1) <= (top + bottom) / 2 <= height - min(y0, y1)]
-        found.append(("".join(inside).strip(), str(destination)))
+    found: list[tuple[int | None, Run]] = []
+    marks: list[int | None] = []  # the MCID, if any, of each open marked-content sequence
+    size, pending = 0.0, None  # pending: (mcid, text) of a run whose position comes next
+    for operands, operator in pikepdf.parse_content_stream(page, "BDC BMC EMC Tf Tm"):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            properties = operands[1] if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) else {}
+            marks.append(int(properties["/MCID"]) if "/MCID" in properties else None)
+            if "/ActualText" in properties:
+                pending = next((mcid for mcid in reversed(marks) if mcid is not None), None), \
+                    str(properties["/ActualText"])
+        elif name == "EMC" and marks:
+            marks.pop()
+        elif name == "Tf":
+            size = float(operands[1])
+        elif name == "Tm" and pending is not None:
+            found.append((pending[0], Run(pending[1], float(operands[5]), size)))
+            pending = None
     return found
+
+
+def page_text(page) -> str:
+    """Everything a page says, tagged or not, as one line."""
+    return " ".join(run.text for _mcid, run in page_runs(page))
 
 
 def read_leaflet(path: Path, labels: Labels, numbers: dict[str, str]) -> Reading:

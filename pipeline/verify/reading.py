@@ -14,15 +14,20 @@ LINE_END_HYPHEN = re.compile("[\u2010\u00ad]\\s*")
 SPACE = re.compile(r"\s+")
 SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)\]])")
 SPACE_AFTER_OPENING = re.compile(r"([(\[])\s+")
-
-
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = "".join(LIGATURES.get(ch, QUOTES.get(ch, ch)) for ch in text)
     text = LINE_END_HYPHEN.sub("", text).replace("\u00a0", " ")
     text = SPACE.sub(" ", text).strip()
+    text = SPACE.sub(lambda space: "" if wide(text[space.start() - 1]) or wide(text[space.end()]) else " ", text)
     # Extraction may put a line break between a word and the punctuation or bracket beside it.
     return SPACE_AFTER_OPENING.sub(r"\1", SPACE_BEFORE_PUNCTUATION.sub(r"\1", text))
+
+
+def wide(character: str) -> bool:
+    """A Chinese, Japanese or Korean character, in scripts written without spaces between words:
+    a line may break beside one with or without the space a source put there."""
+    return unicodedata.east_asian_width(character) in ("W", "F") and unicodedata.category(character) != "So"
 
 
 @dataclass
