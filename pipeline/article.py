@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_manuscript, megabytes, named_images
+from .checks import check_fonts, check_manuscript, megabytes, named_images
 from .config import Limits, Publication
 from .convert import ConversionError, convert
 from .diagnostics import Diagnostic, Reporter, has_errors
@@ -84,8 +84,11 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.grade = reading_grade(converted, manuscript.front.lang)
     article.blocks = blocks_of(manuscript, converted, publication)
     if publication is not None and not has_errors(reporter.diagnostics):
-        article.document = build_document(manuscript, converted, publication)
-        article.expected = expected_reading(manuscript, converted, publication)
+        document = build_document(manuscript, converted, publication)
+        check_fonts(manuscript, document, reporter)
+        if not has_errors(reporter.diagnostics):
+            article.document = document
+            article.expected = expected_reading(manuscript, converted, publication)
     return article
 
 

@@ -56,11 +56,11 @@ def publication_digest(publication, manuscripts: Path) -> str:
 
 
 def article_digest(slug: str, manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,
-                   citation_style: str) -> str:
+                   citation_style: str, fonts: str) -> str:
     """What one article's examination is made from: its name and text, the images it names,
-    the publication, the citation style and the tool."""
+    the publication, the citation style, the installed fonts and the tool."""
     return digest(slug, file_digest(manuscript), [(m, media_digest(manuscripts, m)) for m in media],
-                  publication, citation_style, tool_digest())
+                  publication, citation_style, fonts, tool_digest())
 
 
 def media_digest(manuscripts: Path, image: str) -> str:

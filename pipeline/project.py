@@ -15,6 +15,7 @@ from .cache import CACHE, ArticleCache, CacheEntry
 from .config import PUBLICATION_FILE, Publication, TranslationPolicy, load_publication
 from .diagnostics import Diagnostic, Reporter, UsageError, deduplicate, has_errors
 from .fingerprint import article_digest, file_digest, publication_digest
+from .fonts import installed_fonts_digest
 from .languages import problem_with
 from .translations import currency, currency_diagnostics, read_lock, structure_problems
 from .layout import split_name
@@ -86,7 +87,7 @@ class Project:
 
     def article_key(self, slug: str, media: tuple[str, ...]) -> str:
         return article_digest(slug, self.path(slug), media, self.manuscripts, self.publication_key,
-                              self.citation_style_key)
+                              self.citation_style_key, installed_fonts_digest())
 
     @cached_property
     def repository(self):

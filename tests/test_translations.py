@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, publish
+from pipeline.fonts import drawable
 from pipeline.render.theme import Theme, labels
 
 TRANSLATIONS = FIXTURES / "translations"
@@ -97,6 +98,40 @@ def test_a_language_without_approved_disclaimer_wording_is_an_error(translated):
     path = manuscript(translated, "bn")
     assert f"{path.name}:{line_of(path, 'disclaimer: medical')}:13: error: disclaimer 'medical' has no approved " \
         "wording in 'bn'" in result.output, result.output
+
+
+TOTO = "\U0001e290\U0001e291"  # TOTO LETTER PA, TOTO LETTER BA: a script Debian's Noto core fonts lack
+
+
+def test_a_script_without_an_installed_font_is_a_located_error_and_the_others_still_build(translated):
+    assert not drawable(TOTO[0]), "this machine has a Toto font: choose another script for this test"
+    path = manuscript(translated, "bn")
+    heading = "## B12 কম, নাকি অন্য কিছু?"
+    edit(path, heading, f"{heading}\n\n{TOTO} ")
+    result = publish("build", "--format", "pdf", project=translated)
+    assert result.exit_code == 1
+    assert (f"{path.name}:{line_of(path, heading) + 2}:1: error: no installed font has '{TOTO[0]}' "
+            f"(U+1E290 TOTO LETTER PA); nor 1 more of its characters: '{TOTO[1]}' (U+1E291 TOTO LETTER BA): "
+            "install a font for this script") in result.output, result.output
+    assert (translated / "output/pdf" / f"{SOURCE}.ur.pdf").is_file()
+    assert not (translated / "output/pdf" / f"{SOURCE}.bn.pdf").exists()
+
+
+def test_a_disclaimer_wording_without_a_font_points_at_the_disclaimer(translated):
+    edit(translated / "manuscripts/publication.yaml", "        short: শুধু সাধারণ তথ্য,", f"        short: {TOTO} শুধু সাধারণ তথ্য,")
+    result = publish("check", project=translated)
+    path = manuscript(translated, "bn")
+    assert (f"{path.name}:{line_of(path, 'disclaimer: medical')}:13: error: no installed font has '{TOTO[0]}' "
+            "(U+1E290 TOTO LETTER PA), in the disclaimer wording in publication.yaml") in result.output, result.output
+
+
+def test_installing_fonts_changes_every_article_key(translated, monkeypatch):
+    from pipeline import project as projects
+
+    project = projects.load_project(translated, ())
+    before = project.article_key(SOURCE, ())
+    monkeypatch.setattr(projects, "installed_fonts_digest", lambda: "another set of fonts")
+    assert project.article_key(SOURCE, ()) != before
 
 
 def test_bad_translation_file_names_are_located_errors(translated):
