@@ -20,7 +20,7 @@ from .cache import CacheEntry
 from .config import Booklet, booklets_of
 from .diagnostics import Diagnostic, deduplicate, has_errors
 from .document import Document
-from .editions import Editions, editions_of
+from .editions import Editions, editions_of, index_editions
 from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
@@ -332,20 +332,39 @@ def write_site(run: Build) -> None:
     for path, entry in sorted(run.writer.entries.items()):
         if layout.is_download_source(path) and not entry.stale:
             copy_if_stale(run, layout.download(path), run.writer.root / path, entry.sha256)
-    write_index(run, published)
+    write_indexes(run, published)
 
 
-def write_index(run: Build, published: dict[str, Document]) -> None:
-    from .render.web import render_index  # noqa: PLC0415
+def write_indexes(run: Build, published: dict[str, Document]) -> None:
+    """The front page lists the source articles; web/<lang>/index.html lists the translations into
+    each language. Each index links the others, and each entry the article's other languages."""
+    from .render.web import site_language  # noqa: PLC0415
 
-    booklets = [booklet_download(b) for b, _ in booklet_members(run)
+    shelves: dict[str | None, list[str]] = {}
+    for name in published:
+        shelves.setdefault(layout.split_name(name)[1], []).append(name)
+    site_lang = site_language(list(published.values()))
+    langs = sorted(lang for lang in shelves if lang)
+    booklets = [(b.lang, booklet_download(b)) for b, _ in booklet_members(run)
                 if "epub" in run.formats and (run.writer.root / layout.booklet(b.id)).is_file()]
-    key = digest([(slug, run.key_of(slug)) for slug in published], run.project.theme.key("web"),
-                 [vars(d) for d in booklets], run.project.publication_key)
-    if not run.stale(layout.INDEX, key):
-        return
-    run.make(layout.INDEX, key, lambda: render_index(list(published.values()), run.project.publication, booklets,
-                                                     run.project.theme).encode("utf-8"))
+    for lang in [None, *langs]:
+        path = layout.index(lang)
+        editions = index_editions(path, site_lang, langs, run.project.publication.base_url)
+        offered = [download for booklet_lang, download in booklets if lang is None or booklet_lang == lang]
+        write_index(run, path, lang or site_lang, shelves.get(lang, []), published, offered, editions)
+
+
+def write_index(run: Build, path: str, lang: str, names: list[str], published: dict[str, Document],
+                booklets: list, editions: Editions) -> None:
+    from .render.web import Entry, render_index  # noqa: PLC0415
+
+    entries = [Entry(published[name], editions_for(run, name)) for name in names]
+    key = digest([(name, run.key_of(name), editions_key(entry.editions)) for name, entry in zip(names, entries)],
+                 run.project.theme.key("web"), [vars(d) for d in booklets], editions_key(editions), lang,
+                 run.project.publication_key)
+    if run.stale(path, key):
+        run.make(path, key, lambda: render_index(path, entries, run.project.publication, booklets,
+                                                 run.project.theme, lang, editions).encode("utf-8"))
 
 
 def copy_if_stale(run: Build, path: str, source: Path, key: str) -> None:

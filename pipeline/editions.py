@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import layout
 from .languages import direction, language, native_name
@@ -35,12 +35,22 @@ class Editions:
 
     def link(self, edition: Edition) -> str:
         """A relative link from this edition's page to another's."""
-        return layout.link(edition.page, layout.page(self.current))
+        here = next((e.page for e in self.all if e.name == self.current), layout.page(self.current))
+        return layout.link(edition.page, here)
 
 
-def edition(name: str, lang: str, base_url: str) -> Edition:
-    page = layout.page(name)
+def edition(name: str, lang: str, base_url: str, page: str | None = None) -> Edition:
+    page = page or layout.page(name)
     return Edition(name, lang, native_name(lang), direction(lang), page, base_url + layout.href(page))
+
+
+def index_editions(current: str, site_lang: str, langs: list[str], base_url: str) -> Editions:
+    """The site's indexes as editions of one page: the front page in the site's language, and one
+    index per language that has translations. `current` is an index's path."""
+    pages = [(layout.index(), site_lang), *((layout.index(lang), lang) for lang in langs)]
+    found = tuple(edition(page, lang, base_url, page) for page, lang in pages)
+    found = (replace(found[0], url=base_url), *found[1:])  # the front page's address is the site's
+    return Editions(current, found if len(found) > 1 else ())
 
 
 def editions_of(name: str, members: list[tuple[str, str]], base_url: str,

@@ -27,6 +27,11 @@ def page(name: str) -> str:
     return f"web/{lang}/{slug}.html" if lang else f"web/{slug}.html"
 
 
+def index(lang: str | None = None) -> str:
+    """The site's front page, or the index of the translations into one language."""
+    return f"web/{lang}/index.html" if lang else INDEX
+
+
 def leaflet(name: str, variant: str) -> str:
     return f"pdf/{name}.pdf" if variant == "standard" else f"pdf/{name}.{variant}.pdf"
 

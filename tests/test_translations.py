@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import lxml.html
 import pikepdf
 import pypdfium2
 import pytest
@@ -180,7 +181,7 @@ def test_pages_are_linked_both_ways_in_every_direction(built_translations):
         assert f'<link rel="alternate" hreflang="{lang}" href="https://leaflets.example.org/{lang}/{SOURCE}.html">' in arabic
     assert f'<a href="../{SOURCE}.html" hreflang="en-GB" lang="en-GB" dir="ltr">English</a>' in arabic
     assert '<span aria-current="page" lang="ar" dir="rtl">العربية</span>' in arabic
-    assert 'href="../assets/site.css"' in arabic and 'href="../index.html"' in arabic
+    assert 'href="../assets/site.css"' in arabic and '<a class="site-name" href="index.html">' in arabic  # the Arabic index
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', arabic, re.S).group(1))
     assert data["@graph"][0]["inLanguage"] == "ar"
     assert data["@graph"][0]["translationOfWork"] == {"@id": f"https://leaflets.example.org/{SOURCE}.html"}
@@ -189,6 +190,30 @@ def test_pages_are_linked_both_ways_in_every_direction(built_translations):
     assert {t["inLanguage"] for t in english["@graph"][0]["workTranslation"]} == {"ar", "bn", "pl", "ur", "zh-Hans"}
     chinese = (web / "zh-Hans" / f"{SOURCE}.html").read_text(encoding="utf-8")
     assert '<h2 id="summary-title">摘要</h2>' in chinese  # zh-Hans labels, not English
+
+
+def test_each_language_has_an_index_and_the_front_page_lists_the_sources(built_translations):
+    web = built_translations / "output/web"
+    front = lxml.html.parse(str(web / "index.html")).getroot()
+    entries = front.xpath('//ul[@class="article-list"]/li')
+    assert [entry.xpath(".//h2/a/@href")[0] for entry in entries] == [f"{SOURCE}.html"]
+    assert {a.get("hreflang"): a.get("href") for a in entries[0].xpath('.//p[@class="entry-languages"]/a')} == {
+        lang: f"{lang}/{SOURCE}.html" for lang in ("ar", "bn", "pl", "ur", "zh-Hans")}
+    for lang, heading, direction in [("ar", "المقالات", "rtl"), ("ur", None, "rtl"), ("bn", None, "ltr"),
+                                     ("zh-Hans", None, "ltr"), ("pl", "Artykuły", "ltr")]:
+        index = lxml.html.parse(str(web / lang / "index.html")).getroot()
+        assert (index.get("lang"), index.get("dir")) == (lang, direction)
+        assert heading is None or index.xpath("string(//h1)") == heading
+        assert index.xpath("string(//h1)") == str(labels(Theme.of(FIXTURES / "base"), lang).articles)
+        assert index.xpath('//ul[@class="article-list"]//h2/a/@href') == [f"{SOURCE}.html"]
+        switcher = {a.get("hreflang"): a.get("href") for a in index.xpath('//nav[@class="languages"]//a')}
+        assert switcher["en-GB"] == "../index.html" and len(switcher) == 5 and lang not in switcher
+        alternates = {link.get("hreflang") for link in index.xpath('//link[@rel="alternate"]')}
+        assert alternates == {"en-GB", "ar", "bn", "pl", "ur", "zh-Hans"}
+    page = lxml.html.parse(str(web / "ur" / f"{SOURCE}.html")).getroot()
+    assert page.xpath('//a[@class="site-name"]/@href')[0] == "index.html"  # home is the Urdu index
+    arabic_downloads = lxml.html.parse(str(web / "ar/index.html")).getroot().xpath('//section[@id="downloads"]//a/@href')
+    assert arabic_downloads == ["../downloads/vitamin-b12-ar.epub"]
 
 
 def test_leaflets_name_their_languages_and_the_source_version(built_translations):

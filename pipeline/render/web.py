@@ -31,7 +31,8 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
         doc=document, publication=publication, lang=document.lang, dir=direction(document.lang),
         downloads=[replace(d, href=layout.link(d.href, here)) for d in downloads],
         canonical=document.url, labels=labels(theme, document.lang), editions=editions,
-        stylesheet=layout.link(layout.SITE_STYLESHEET, here), home=layout.link(layout.INDEX, here),
+        stylesheet=layout.link(layout.SITE_STYLESHEET, here),
+        home=layout.link(layout.index(layout.split_name(document.slug)[1]), here),
         body=web_html(document.body, here),
         key_points=[(point.title.html, point.text.html) for point in document.key_points],
         faq=[(item.question.html, web_html(item.answer.html, here)) for item in document.faq],
@@ -39,17 +40,28 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
     )
 
 
-def render_index(documents: list[Document], publication: Publication, booklets: list[Download],
-                 theme: Theme) -> str:
-    """The front page: every article, and the booklets to download."""
-    lang = site_language(documents)
+@dataclass(frozen=True)
+class Entry:
+    """An article as an index lists it, with the other languages it is published in."""
+
+    document: Document
+    editions: Editions
+
+
+def render_index(path: str, entries: list[Entry], publication: Publication, booklets: list[Download],
+                 theme: Theme, lang: str, editions: Editions) -> str:
+    """An index: the front page (every source article) or one language's (its translations),
+    and the booklets to download."""
     return environment(theme, WEB).get_template("index.html").render(
-        documents=documents, publication=publication, labels=labels(theme, lang),
-        booklets=[replace(d, href=layout.link(d.href, layout.INDEX)) for d in booklets],
-        lang=lang, dir=direction(lang), canonical=publication.base_url, editions=None,
-        stylesheet=layout.link(layout.SITE_STYLESHEET, layout.INDEX), home=layout.href(layout.INDEX),
-        directions={document.slug: direction(document.lang) for document in documents},
-        pages={document.slug: layout.link(layout.page(document.slug), layout.INDEX) for document in documents})
+        entries=entries, publication=publication, labels=labels(theme, lang),
+        booklets=[replace(d, href=layout.link(d.href, path)) for d in booklets],
+        lang=lang, dir=direction(lang), editions=editions,
+        canonical=publication.base_url + ("" if path == layout.INDEX else layout.href(path)),
+        stylesheet=layout.link(layout.SITE_STYLESHEET, path), home=layout.link(path, path),
+        pages={entry.document.slug: layout.link(layout.page(entry.document.slug), path) for entry in entries},
+        directions={entry.document.slug: direction(entry.document.lang) for entry in entries},
+        links={entry.document.slug: {edition.name: layout.link(edition.page, path) for edition in entry.editions.others}
+               for entry in entries})
 
 
 def web_html(html: str, page: str) -> str:
@@ -59,8 +71,8 @@ def web_html(html: str, page: str) -> str:
 
 
 def site_language(documents: list[Document]) -> str:
-    """The language most articles are written in (English for an empty site)."""
-    languages = [document.lang for document in documents]
+    """The language most source articles are written in (English for an empty site)."""
+    languages = [document.lang for document in documents if not layout.split_name(document.slug)[1]]
     return max(sorted(set(languages)), key=languages.count) if languages else "en"
 
 
