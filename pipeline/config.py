@@ -52,8 +52,13 @@ class Disclaimer(Wording):
 
     def wording(self, lang: str) -> Wording | None:
         """The approved wording for a language: its own tag's, else its base language's."""
-        found = {tag.lower(): wording for tag, wording in self.translations.items()}
-        return found.get(lang.lower()) or found.get(lang.split("-")[0].lower())
+        return in_language(self.translations, lang)
+
+
+def in_language(translations: dict, lang: str):
+    """A translation for a language tag: its own, else its base language's (ar-EG reads ar)."""
+    found = {tag.lower(): value for tag, value in translations.items()}
+    return found.get(lang.lower()) or found.get(lang.split("-")[0].lower())
 
 
 BLOCK_KINDS = ("title", "summary", "key-points", "faq", "tables", "sections", "disclaimer")
@@ -157,6 +162,8 @@ class Publication(Model):
     contact: Contact
     base_url: Annotated[str, BeforeValidator(_base_url)]
     feedback: Text
+    feedback_translations: dict[LanguageTag, Text] = Field(
+        {}, description="The feedback line per language (a BCP 47 tag), for translations: `ar: ...`.")
     logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
     leaflet: LeafletOptions = LeafletOptions()
     readability: Readability = Readability()
@@ -170,6 +177,10 @@ class Publication(Model):
         """The approved wording of a disclaimer in a language; its own where it has none in it."""
         disclaimer = self.disclaimers[key]
         return disclaimer.wording(lang) or disclaimer
+
+    def feedback_in(self, lang: str) -> str | None:
+        """The feedback line in a language (its own tag's, else its base language's), if written."""
+        return in_language(self.feedback_translations, lang)
 
 
 def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publication | None, Any]:

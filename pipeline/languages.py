@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,3 +99,9 @@ def canonical_case(tag: str) -> str:
         else:
             cased.append(part.lower())
     return "-".join(cased)
+
+
+def wide(character: str) -> bool:
+    """A Chinese, Japanese or Korean character, of scripts written without spaces between words:
+    a line may break beside one with or without a space, and each reads about as long as a word."""
+    return unicodedata.east_asian_width(character) in ("W", "F") and unicodedata.category(character) != "So"

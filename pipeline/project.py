@@ -292,16 +292,21 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
 
 
 def label_problems(project: Project, article: Article) -> list[Diagnostic]:
-    """A language the theme has no words for: its pages print those words in English."""
+    """A language the theme has no words for: its pages print those words in English. A translation
+    whose language has no feedback line: its pages print the line as written."""
     from .render.theme import labels  # noqa: PLC0415
 
-    missing = labels(project.theme, article.lang).missing if article.lang else []
-    if not missing:
-        return []
     reporter = Reporter(project.path(article.slug), project.root)
-    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
-    reporter.warning(article.lang_position, "labels", f"styles/labels.yaml has no '{article.lang}' words for: {shown}; "
-                     "they are printed in English", f"add them under '{article.lang}:' in styles/labels.yaml")
+    missing = labels(project.theme, article.lang).missing if article.lang else []
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        reporter.warning(article.lang_position, "labels", f"styles/labels.yaml has no '{article.lang}' words for: "
+                         f"{shown}; they are printed in English", f"add them under '{article.lang}:' in styles/labels.yaml")
+    publication = project.publication
+    if split_name(article.slug)[1] and article.lang and publication and publication.feedback_in(article.lang) is None:
+        reporter.warning(article.lang_position, "feedback-translation", f"publication.yaml has no feedback line in "
+                         f"'{article.lang}'; this translation prints it as written",
+                         f"add it under feedback-translations: in publication.yaml, as '{article.lang}: ...'")
     return reporter.diagnostics
 
 

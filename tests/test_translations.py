@@ -135,6 +135,24 @@ def test_installing_fonts_changes_every_article_key(translated, monkeypatch):
     assert project.article_key(SOURCE, ()) != before
 
 
+def test_a_language_without_a_feedback_line_warns_and_prints_it_marked(translated):
+    edit(translated / "manuscripts/publication.yaml", "  ur: اس پرچے", "  ur-x-unused: اس پرچے")
+    result = publish("build", "--format", "web", project=translated)
+    path = manuscript(translated, "ur")
+    assert (f"{path.name}:{line_of(path, 'lang: ur')}:7: warning: publication.yaml has no feedback line in 'ur'; "
+            "this translation prints it as written") in result.output, result.output
+    urdu = (translated / "output/web/ur" / f"{SOURCE}.html").read_text(encoding="utf-8")
+    assert '<p class="feedback"><span lang="en-GB" dir="ltr">Tell us what you think' in urdu
+    arabic = (translated / "output/web/ar" / f"{SOURCE}.html").read_text(encoding="utf-8")
+    assert '<p class="feedback">أخبرونا برأيكم في هذه النشرة' in arabic
+
+
+def test_reading_time_counts_chinese_characters_as_words(built_translations):
+    minutes = {lang: re.search(r'<p class="meta">[^<]*?(\d+)', (built_translations / "output/web" / lang / "index.html")
+                               .read_text(encoding="utf-8")).group(1) for lang in ("zh-Hans", "pl")}
+    assert int(minutes["zh-Hans"]) >= int(minutes["pl"]) >= 3
+
+
 def test_bad_translation_file_names_are_located_errors(translated):
     shutil.copy(manuscript(translated, "ar"), translated / "manuscripts" / f"{SOURCE}.xx.md")
     shutil.copy(manuscript(translated, "ar"), translated / "manuscripts" / "no-such-source.ar.md")

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .reading import Reading, Table, normalise, wide
+from ..languages import wide
+from .reading import Reading, Table, normalise
 
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 # Elements whose text is a block of its own: their texts are joined by a space, in any script.

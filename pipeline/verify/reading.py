@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..languages import wide
+
 # Only what formats legitimately change: ligatures, typographic quotes and dashes around
 # words, hyphenation at line ends, and white space. Nothing else is forgiven.
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
@@ -22,12 +24,6 @@ def normalise(text: str) -> str:
     text = SPACE.sub(lambda space: "" if wide(text[space.start() - 1]) or wide(text[space.end()]) else " ", text)
     # Extraction may put a line break between a word and the punctuation or bracket beside it.
     return SPACE_AFTER_OPENING.sub(r"\1", SPACE_BEFORE_PUNCTUATION.sub(r"\1", text))
-
-
-def wide(character: str) -> bool:
-    """A Chinese, Japanese or Korean character, in scripts written without spaces between words:
-    a line may break beside one with or without the space a source put there."""
-    return unicodedata.east_asian_width(character) in ("W", "F") and unicodedata.category(character) != "So"
 
 
 @dataclass
