@@ -52,7 +52,8 @@ def build_stopped_at_its_first_output(root: Path, stop) -> tuple[int, list[str],
     with tempfile.TemporaryFile("w+") as stderr:
         process = subprocess.Popen([str(PUBLISH), "build", "--project", str(root), "--jobs", "2"],
                                    stdout=subprocess.PIPE, stderr=stderr, text=True,
-                                   env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+                                   env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+                                   preexec_fn=as_foreground_job)
         lines: queue.Queue = queue.Queue()
 
         def read() -> None:
@@ -82,6 +83,13 @@ def build_stopped_at_its_first_output(root: Path, stop) -> tuple[int, list[str],
         output = "".join(printed) + stderr.read()
     assert written, f"the build ended without writing anything:\n{ending(output)}"
     return process.returncode, written, output
+
+
+def as_foreground_job() -> None:
+    """Give the build Ctrl-C's default action, as a terminal's foreground job has it: a test run
+    started as a background job of a shell script inherits SIGINT ignored, and Python then
+    leaves it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def ending(output: str, lines: int = 25) -> str:
