@@ -15,9 +15,12 @@ SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 BIN := $(VENV)/bin
 PUBLISH := $(BIN)/publish
 INSTALLED := $(VENV)/.installed
+# Ace by DAISY and the Nu HTML Checker, from npm with install scripts off: nothing downloads a
+# browser or a Java runtime (Ace drives Debian's Chromium, the checker runs on Debian's Java).
+TOOLS_INSTALLED := tools/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup system-packages check build verify test bench clean
+.PHONY: help all setup system-packages check build verify test quick bench clean
 
 help: ## Show this help
 	@echo "Targets:"
@@ -25,7 +28,7 @@ help: ## Show this help
 
 all: setup check build verify ## Set up if needed, then check, build and verify everything
 
-setup: system-packages $(INSTALLED) ## Install system packages (as root) and the Python environment
+setup: system-packages $(INSTALLED) $(TOOLS_INSTALLED) ## Install system packages (as root), the Python environment and the checkers
 
 system-packages:
 	@VENV="$(VENV)" scripts/system-packages.sh $(SYSTEM_PACKAGES)
@@ -34,6 +37,11 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(TOOLS_INSTALLED): tools/package.json tools/package-lock.json
+	@command -v npm >/dev/null || scripts/system-packages.sh nodejs npm
+	cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 check: setup ## Validate the manuscripts and publication.yaml
@@ -47,6 +55,9 @@ verify: setup ## Prove that the formats agree
 
 test: setup ## Run the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quick: setup ## Run the tests that are not marked slow (the external checkers), while you work
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: setup ## Time our build against the plain toolchain (BENCH_ARTICLES, BENCH_RUNS, BENCH_JOBS)
 	$(BIN)/python tests/benchmarks/bench.py

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_fonts, check_manuscript, megabytes, named_images
+from .checks import ArticleLink, check_fonts, check_manuscript, megabytes, named_images
 from .config import Limits, Publication
 from .convert import ConversionError, convert
 from .diagnostics import Diagnostic, Reporter, has_errors
@@ -46,6 +46,7 @@ class Article:
     lang: str = ""
     lang_position: tuple[int, int] = (1, 1)
     blocks: tuple[Block, ...] = ()  # for translations: structure and currency
+    links: tuple[ArticleLink, ...] = ()  # to other articles: checked across the project
     document: Document | None = None  # None when it has errors and cannot be published
     expected: Reading | None = None  # what every format must show of it, for verify
 
@@ -80,7 +81,7 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
         return article
     article.converted = True
     article.media = named_images(converted)
-    check_manuscript(manuscript, converted, publication, path.parent, reporter)
+    article.links = check_manuscript(manuscript, converted, publication, path.parent, reporter)
     article.grade = reading_grade(converted, manuscript.front.lang)
     article.blocks = blocks_of(manuscript, converted, publication)
     if publication is not None and not has_errors(reporter.diagnostics):

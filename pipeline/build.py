@@ -25,7 +25,7 @@ from .files import read_inside
 from .fingerprint import digest, file_digest, tool_digest
 from .layout import FORMATS, VARIANTS
 from .progress import Event
-from .project import Project, examine_articles, limit_diagnostic, label_problems, load_project, translation_problems
+from .project import Project, examine_articles, limit_diagnostic, label_problems, link_problems, load_project, translation_problems
 from .translations import read_lock
 from .writer import OUTPUT, OutputWriter, Recorded, exclusive, read_manifest, read_tools
 
@@ -178,9 +178,10 @@ def examine(run: Build, workers) -> None:
     run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
     run.lock = read_lock(project.manuscripts)
     translated = translation_problems(project, run.examined, run.lock)
+    linked = link_problems(project, run.examined)
     for article in run.examined.values():
         dated = policy_diagnostics(article, project.publication, datetime.date.today())
-        dated += translated.get(article.slug, [])
+        dated += translated.get(article.slug, []) + linked.get(article.slug, [])
         if article.document is None or has_errors(dated):
             run.held.add(article.slug)
         if article.slug not in run.articles:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .config import Limits, Publication
 from .diagnostics import Reporter
-from .document import Document
+from .document import Document, linkable_ids
 from .fonts import describe, undrawable
 from .languages import same_language
+from .links import LinkProblem, target_of
+from .locate import BLANK_HEADING, Locator, citation, image, link, table_row
 from .layout import split_name
 from .manuscript import Manuscript
 from .convert import Converted
@@ -27,6 +29,8 @@ LOADING_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 TAG = re.compile(r"<[^>]*>")
+LINK_HINT = ("link to a full address (https://…, mailto:…), to an element of this article (#heading-id), "
+             "or to another article by its manuscript file (other-article.md, other-article.md#heading-id)")
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
 
@@ -40,32 +44,53 @@ class Context:
     reporter: Reporter
     limits: Limits
 
+    locators: dict[tuple, Locator] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()  # what a link to '#id' may name
+    article_links: list[ArticleLink] = field(default_factory=list)
+
     def anchor(self, loc: tuple) -> tuple[int, int]:
         """Where a fragment starts in the file."""
         return self.manuscript.yaml.position(loc) if loc else (self.manuscript.body_first_line, 1)
 
-    def locate(self, loc: tuple, token: str) -> tuple[int, int]:
-        """Where `token` first appears in a fragment, or the fragment's start."""
-        start = self.anchor(loc)
-        return (token and self.manuscript.source.find(token, start)) or start
+    def locate(self, loc: tuple, kind: str, *patterns, fallback=()) -> tuple[int, int]:
+        """Where the next element of a kind stands in a fragment (see locate.py), found by `patterns`
+        or else by `fallback`; the fragment's start if neither finds it."""
+        if loc not in self.locators:
+            self.locators[loc] = Locator(self.manuscript.source, self.anchor(loc))
+        locator = self.locators[loc]
+        return locator.find(kind, *patterns) or (fallback and locator.find(kind, *fallback)) or self.anchor(loc)
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """A link to another article, checked against the project once every article is examined."""
+
+    name: str
+    fragment: str
+    href: str
+    position: tuple[int, int]
 
 
 def check_manuscript(manuscript: Manuscript, converted: Converted, publication: Publication | None,
-                     manuscripts_dir: Path, reporter: Reporter) -> None:
-    """Report every content problem of one manuscript."""
+                     manuscripts_dir: Path, reporter: Reporter) -> tuple[ArticleLink, ...]:
+    """Report every content problem of one manuscript; return its links to other articles."""
     context = Context(manuscript, converted, manuscripts_dir, reporter,
-                      publication.limits if publication else Limits())
+                      publication.limits if publication else Limits(), ids=linkable_ids(converted))
     check_references(context)
     for fragment in converted.fragments:
         check_citations(context, fragment.loc, fragment.facts)
         check_images(context, fragment.loc, fragment.facts)
         check_unsafe_markup(context, fragment.loc, fragment.facts)
+        check_links(context, fragment.loc, fragment.facts)
+        check_headings(context, fragment.loc, fragment.facts)
+        check_one_line(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
     check_dates(manuscript, reporter)
     check_language(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
+    return tuple(context.article_links)
 
 
 def cited_keys(converted: Converted) -> set[str]:
@@ -88,17 +113,17 @@ def check_citations(context: Context, loc: tuple, facts: FragmentFacts) -> None:
     known = {ref.id for ref in context.manuscript.front.references}
     for key in facts.cited_keys:
         if key not in known:
-            context.reporter.error(context.locate(loc, "@" + key), "unknown-citation",
+            context.reporter.error(context.locate(loc, "citation", citation(key)), "unknown-citation",
                                    f"citation '@{key}' has no matching reference",
                                    did_you_mean(key, known) or "add it to 'references'")
 
 
 def check_images(context: Context, loc: tuple, facts: FragmentFacts) -> None:
-    for image in facts.images:
-        check_image(context, loc, image.source, image.alt)
+    for found in facts.images:
+        check_image(context, context.locate(loc, "image", *image(found.source)), found.source, found.alt)
     for raw in facts.raw_html:
         for source, alt in HtmlScan.of(raw).images:
-            check_image(context, loc, source, alt)
+            check_image(context, context.locate(loc, "html-image", *image(source)), source, alt)
 
 
 def named_images(converted: Converted) -> tuple[str, ...]:
@@ -109,8 +134,7 @@ def named_images(converted: Converted) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
-    position = context.locate(loc, source)
+def check_image(context: Context, position: tuple[int, int], source: str, alt: str) -> None:
     report = context.reporter
     parts = urlsplit(source)
     if source.startswith("//") or parts.scheme in ("http", "https", "ftp"):
@@ -143,19 +167,71 @@ def check_image(context: Context, loc: tuple, source: str, alt: str) -> None:
 
 def check_unsafe_markup(context: Context, loc: tuple, facts: FragmentFacts) -> None:
     for raw in facts.raw_html:
+        position = context.locate(loc, "raw-html", raw.strip()[:60])
         for problem in HtmlScan.of(raw).problems:
-            context.reporter.error(context.locate(loc, raw.strip()[:60]), "unsafe-html", f"raw HTML {problem}")
-    for url in facts.links:
-        if _is_script_url(url):
-            context.reporter.error(context.locate(loc, url), "unsafe-html",
-                                   f"link to a '{url.split(':')[0]}:' URL could run script")
+            context.reporter.error(position, "unsafe-html", f"raw HTML {problem}")
     for name, value in facts.attributes:
         if name.lower().startswith("on"):
-            context.reporter.error(context.locate(loc, name), "unsafe-html",
+            context.reporter.error(context.locate(loc, "attribute", name), "unsafe-html",
                                    f"event handler attribute '{name}' could run script")
         elif name.lower() == "style" and LOADING_STYLE.search(value):
-            context.reporter.error(context.locate(loc, value), "unsafe-html",
+            context.reporter.error(context.locate(loc, "attribute", value), "unsafe-html",
                                    "style attribute with url() could load a file")
+
+
+def check_links(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+    """Every link goes somewhere in every format: a web or mail address, an element of this
+    article, or another article (whether that exists is checked across the project)."""
+    for href in facts.links:
+        position = context.locate(loc, "link", *link(href))
+        if _is_script_url(href):
+            context.reporter.error(position, "unsafe-html", f"link to a '{href.split(':')[0]}:' URL could run script")
+            continue
+        try:
+            target = target_of(href)
+        except LinkProblem as problem:
+            context.reporter.error(position, "link", str(problem), problem.hint or LINK_HINT)
+            continue
+        if target.kind == "article":
+            context.article_links.append(ArticleLink(target.name, target.fragment, href, position))
+        elif target.kind == "local" and target.fragment not in context.ids:
+            context.reporter.error(position, "link", f"link '{href}' goes nowhere: no element of this article "
+                                   f"has the id '{target.fragment}'", did_you_mean(target.fragment, context.ids)
+                                   or "give the element that id, e.g. ## Heading {#" + target.fragment + "}")
+
+
+ONE_LINE_FIELDS = {"title": "the title", "subtitle": "the subtitle", "question": "a question",
+                   "key-points": "a key point's title"}
+
+
+def check_one_line(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+    """Titles, questions and key-point titles stand inside a heading or a bold run in every format:
+    they hold one paragraph of text, never headings, lists or tables."""
+    field = loc[-1] if loc and loc[-1] in ("title", "subtitle", "question") else None
+    if field is None:
+        return
+    name = ONE_LINE_FIELDS["key-points" if loc[0] == "key-points" else field]
+    if facts.notes:
+        context.reporter.error(context.anchor(loc), "one-line", f"{name} cannot have a footnote",
+                               "put the note in the body, or in a key point's text or an answer")
+    if facts.block_kinds in ((), ("Para",), ("Plain",)):
+        return
+    held = sorted(set(KIND_NAMES.get(kind, kind) for kind in facts.block_kinds))
+    context.reporter.error(context.anchor(loc), "one-line", f"{name} is one line of text; this one holds "
+                           + " and ".join(filter(None, [", ".join(held[:-1]), held[-1]])),
+                           "write it as plain text; put headings, lists and tables in the body or an answer")
+
+
+KIND_NAMES = {"Para": "paragraphs", "Plain": "paragraphs", "Header": "a heading", "BulletList": "a list",
+              "OrderedList": "a list", "Table": "a table", "BlockQuote": "a quotation", "CodeBlock": "code",
+              "DefinitionList": "a definition list", "Div": "a division", "HorizontalRule": "a rule",
+              "LineBlock": "a line block", "RawBlock": "raw HTML", "Figure": "a figure"}
+
+
+def check_headings(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+    for _ in range(facts.blank_headings):
+        context.reporter.error(context.locate(loc, "blank-heading", BLANK_HEADING), "empty-heading",
+                               "heading has no text", "write the heading's words after the #s, or remove the line")
 
 
 def _is_script_url(url: str) -> bool:
@@ -197,10 +273,10 @@ class HtmlScan(HTMLParser):
 
 def check_tables(context: Context, facts: FragmentFacts) -> None:
     """Tables need a caption (it is compared across formats) and a header row."""
-    start = (context.manuscript.body_first_line, 1)
     for table in facts.tables:
         first_cell = next((cell for row in table.head + table.body for cell in row if cell), "")
-        start = context.manuscript.source.find(first_cell, start) or start
+        strict, loose = table_row(first_cell)
+        start = context.locate((), "table", strict, fallback=(loose,))
         if not table.caption:
             context.reporter.warning(start, "table-caption", "table without a caption",
                                      "add a line ': Caption {#tbl-name}' below the table")

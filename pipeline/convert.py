@@ -18,8 +18,11 @@ PARTS_WRITER = PANDOC_DIR / "parts.lua"
 CITATION_STYLE = "numeric.csl"  # in the styles folder
 BODY_KEY = "body"
 # Ids the page templates use; a body heading with one of them gets a suffix instead.
-RESERVED_IDS = ("summary", "key-points", "contents", "faq", "references", "disclaimer",
-                "downloads", "main", "refs", "article-title")
+# The ids the templates give their own parts (parts.html names a part and its heading
+# "<part>-title"): the reader renames any author's id that would clash with one.
+TEMPLATE_PARTS = ("summary", "key-points", "contents", "faq", "references", "disclaimer", "downloads")
+RESERVED_IDS = (*TEMPLATE_PARTS, *(f"{part}-title" for part in TEMPLATE_PARTS),
+                "main", "refs", "article-title", "booklet-title")
 CSL_DATES = frozenset({"accessed", "available-date", "event-date", "issued", "original-date", "submitted"})
 CSL_NAMES = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
                        "compiler", "contributor", "director", "illustrator", "interviewer", "recipient"})

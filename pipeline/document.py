@@ -69,9 +69,9 @@ class Document:
     authors: tuple[str, ...]
     headings: tuple[Heading, ...]  # the body's sections
     images: tuple[str, ...]  # paths relative to manuscripts/, in order of appearance
-    has_tables: bool
     reading_minutes: int
     url: str
+    ids: tuple[str, ...]  # what a link to one of its elements may name, sorted
 
 
 def build_document(manuscript: Manuscript, converted: Converted, publication: Publication) -> Document:
@@ -96,10 +96,19 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         authors=tuple(front.authors),
         headings=body.facts.headings,
         images=image_paths(converted),
-        has_tables=bool(body.facts.tables),
         reading_minutes=max(1, math.ceil(word_count(converted) / WORDS_PER_MINUTE)),
-        url=publication.base_url + layout.href(layout.page(manuscript.slug)),
+        url=layout.page_url(publication.base_url, manuscript.slug),
+        ids=linkable_ids(converted),
     )
+
+
+def linkable_ids(converted: Converted) -> tuple[str, ...]:
+    """The ids a link may name in every format: its own elements', the parts every format prints,
+    and the references (citations link to them)."""
+    own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
+    parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
+    references = [f"ref-{reference.id}" for reference in converted.references]
+    return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))
 
 
 def references(converted: Converted) -> tuple[Reference, ...]:

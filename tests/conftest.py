@@ -65,6 +65,13 @@ def built_translations(tmp_path_factory) -> Path:
     return build_copy(FIXTURES / "translations", tmp_path_factory.mktemp("translations"))
 
 
+@pytest.fixture(scope="session")
+def built_torture(tmp_path_factory) -> Path:
+    """Every construct of Pandoc Markdown the pipeline accepts, ids that clash, notes in every part,
+    links of every kind (tests/fixtures/torture)."""
+    return build_copy(FIXTURES / "torture", tmp_path_factory.mktemp("torture"))
+
+
 def publish(*args: str, project: Path):
     """Run `publish ARGS --project PROJECT` in-process and return click's result."""
     command, *rest = args

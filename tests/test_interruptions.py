@@ -33,7 +33,7 @@ def corpus(tmp_path: Path) -> Path:
     for copy in range(5):
         for sample in ("b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"):
             source = (root / "manuscripts" / f"{sample}.md").read_text()
-            (root / "manuscripts" / f"{sample}-{copy}.md").write_text(source.replace("\ntitle: ", f"\ntitle: ({copy}) ", 1))
+            (root / "manuscripts" / f"{sample}-{copy}.md").write_text(source.replace("\ntitle: ", f"\ntitle: Copy {copy} of ", 1))
     return root
 
 

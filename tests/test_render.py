@@ -229,7 +229,8 @@ def test_fetcher_reads_only_project_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("project, booklet", [("built_samples", "vitamin-b12"), ("built_other", "all-articles"),
                                               ("built_translations", "vitamin-b12"),
-                                              ("built_translations", "vitamin-b12-ar")])
+                                              ("built_translations", "vitamin-b12-ar"),
+                                              ("built_torture", "torture"), ("built_torture", "other")])
 def test_epubcheck_reports_nothing(project: str, booklet: str, request) -> None:
     report = epubcheck_messages(request.getfixturevalue(project) / "output" / "epub" / f"{booklet}.epub")
     assert report == "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos", report
@@ -319,3 +320,30 @@ def test_a_broken_manuscript_keeps_the_others_and_its_last_good_outputs(project:
     assert (project / "output" / "pdf" / "second.pdf").is_file()
     assert (project / "output" / "pdf" / "ok.pdf").read_bytes() == good_pdf
     assert not list((project / "output").rglob("*.tmp"))
+
+
+COVER_TITLES = {"en": "Every construct an author writes, in one booklet with a title long enough to need "
+                      "five lines and a smaller size on the cover, without running off it",
+                "ar": "فيتامين B12 وجسمك: دليل شامل للمرضى وعائلاتهم في كل مراحل العلاج",
+                "ur": "وٹامن B12 اور آپ کا جسم",
+                "zh-Hans": "维生素B12与您的身体：患者及其家人的完整指南，从检查到治疗",
+                "en-GB": "Pneumonoultramicroscopicsilicovolcanoconiosis-and-other-very-long-words"}
+
+
+@pytest.mark.parametrize("lang", COVER_TITLES)
+def test_a_cover_fits_any_title_in_any_script(lang: str) -> None:
+    """Every character drawn, in a font that has it; every line within the cover's margins; no
+    line starting with closing punctuation; the title within its band."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from pipeline.render.cover import MARGIN, SIZE, TITLE_BAND, LINE_SPACING, fit, font, font_file, measure
+
+    title, width = COVER_TITLES[lang], SIZE[0] - 2 * MARGIN
+    size, lines = fit(title, lang, width, TITLE_BAND[1] - TITLE_BAND[0])
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")
+    assert all(measure(font(lang, size, True, title), line, lang) <= width for line in lines), lines
+    assert len(lines) * size * LINE_SPACING <= TITLE_BAND[1] - TITLE_BAND[0]
+    assert not [line for line in lines if line[0] in "，。：、,.:"]
+    path, index = font_file(lang, True, title)
+    face = TTCollection(path).fonts[index] if path.endswith(".ttc") else TTFont(path)
+    assert {ord(c) for c in title if c != " "} <= set(face.getBestCmap())

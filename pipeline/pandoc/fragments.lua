@@ -6,25 +6,70 @@
 -- as a Div carrying its key: <div data-fragment="summary">. Citeproc then numbers the
 -- citations of all fragments in that order.
 
-local function avoid_reserved_ids(blocks, reserved)
-  local function rename(element)
-    if element.identifier ~= '' and reserved[element.identifier] then
-      element.identifier = element.identifier .. '-1'
-      return element
+-- Ids are unique across the whole article, and never one the templates or pandoc's own
+-- footnotes use: such an id gets the first free "-N" suffix. Links to an id that moved follow
+-- it; a later duplicate moves without its links (they already went to the first).
+local RESERVED_PATTERNS = {'^ref%-', '^cite%-%d+$', 'fn%d+$', 'fnref%d+$', 'footnotes$'}
+
+local function is_reserved(id, reserved)
+  if reserved[id] then return true end
+  for _, pattern in ipairs(RESERVED_PATTERNS) do
+    if id:match(pattern) then return true end
+  end
+  return false
+end
+
+local function make_ids_unique(fragments, reserved)
+  local used, moved = {}, {}
+  local function fresh(id)
+    -- "ref-x-1" is as reserved as "ref-x": such ids get a prefix of their own.
+    local base = is_reserved(id .. '-1', reserved) and 'id-' .. id or id
+    local n = 1
+    while used[base .. '-' .. n] or is_reserved(base .. '-' .. n, reserved) do n = n + 1 end
+    return base .. '-' .. n
+  end
+  local function claim(element)
+    local id = element.identifier
+    if id == nil or id == '' then return nil end
+    if used[id] or is_reserved(id, reserved) then
+      local new = fresh(id)
+      if not used[id] and moved[id] == nil then moved[id] = new end
+      element.identifier = new
+      id = new
+    end
+    used[id] = true
+    return element
+  end
+  local claiming = {Header = claim, Div = claim, Span = claim, Table = claim, Figure = claim,
+                    CodeBlock = claim, Code = claim, Link = claim, Image = claim}
+  for index, blocks in ipairs(fragments) do
+    fragments[index] = blocks:walk(claiming)
+  end
+  local function follow(link)
+    local target = link.target:match('^#(.+)$')
+    if target and moved[target] then
+      link.target = '#' .. moved[target]
+      return link
     end
   end
-  return blocks:walk {Header = rename, Div = rename, Span = rename, Table = rename, Figure = rename}
+  for index, blocks in ipairs(fragments) do
+    fragments[index] = blocks:walk {Link = follow}
+  end
+  return fragments
 end
 
 function Reader(input, opts)
   local article = pandoc.json.decode(tostring(input), false)
   local reserved = {}
   for _, id in ipairs(article['reserved-ids'] or {}) do reserved[id] = true end
-  local blocks = pandoc.Blocks{}
+  local parsed = {}
   for _, fragment in ipairs(article.fragments) do
-    local parsed = pandoc.read(fragment.text, 'markdown', opts)
-    local content = avoid_reserved_ids(parsed.blocks, reserved)
-    blocks:insert(pandoc.Div(content, pandoc.Attr('', {}, {{'fragment', fragment.key}})))
+    table.insert(parsed, pandoc.read(fragment.text, 'markdown', opts).blocks)
+  end
+  parsed = make_ids_unique(parsed, reserved)
+  local blocks = pandoc.Blocks{}
+  for index, fragment in ipairs(article.fragments) do
+    blocks:insert(pandoc.Div(parsed[index], pandoc.Attr('', {}, {{'fragment', fragment.key}})))
   end
   local meta = {}
   if article.references and #article.references > 0 then

@@ -4,7 +4,7 @@
 -- `blocks` is the fragment's pandoc AST (with its Cite elements), which the checks read.
 -- Every in-text citation gets an id (cite-1, cite-2, ...) so references can link back.
 
-local html_options = {wrap_text = 'wrap-none'}
+local html_options = {wrap_text = 'wrap-none', highlight_method = 'none'}  -- no line anchors, no colours
 
 local function is_inline_field(key)
   -- Titles, questions and key points sit inside the template's own elements.
@@ -17,6 +17,17 @@ local function write_html(blocks, meta, inline)
     blocks = {pandoc.Plain(blocks[1].content)}
   end
   return pandoc.write(pandoc.Pandoc(blocks, meta), 'html5', html_options)
+end
+
+-- Each fragment is written on its own, so pandoc numbers its footnotes fn1, fn2... again in
+-- each. Outside the body they get the fragment's name in front (the reader reserves every id
+-- ending in fn1, fnref1 or footnotes, so these cannot clash with an author's).
+local function own_footnote_ids(html, key)
+  if key == 'body' then return html end
+  local prefix = key:gsub('/', '-') .. '-'
+  html = html:gsub('(id=")(fn%d+")', '%1' .. prefix .. '%2'):gsub('(href="#)(fn%d+")', '%1' .. prefix .. '%2')
+  html = html:gsub('(id=")(fnref%d+")', '%1' .. prefix .. '%2'):gsub('(href="#)(fnref%d+")', '%1' .. prefix .. '%2')
+  return (html:gsub('id="footnotes"', 'id="' .. prefix .. 'footnotes"'))
 end
 
 local function write_text(blocks, meta)
@@ -64,7 +75,8 @@ function Writer(doc, opts)
       local div = number_citations(block, result.citations)
       table.insert(result.fragments, {
         key = div.attributes.fragment,
-        html = write_html(div.content, doc.meta, is_inline_field(div.attributes.fragment)),
+        html = own_footnote_ids(write_html(div.content, doc.meta, is_inline_field(div.attributes.fragment)),
+                                div.attributes.fragment),
         -- Plain text of the front-matter fields, for metadata; the body needs none.
         text = div.attributes.fragment ~= 'body' and write_text(div.content, doc.meta) or nil,
         blocks = block.content,

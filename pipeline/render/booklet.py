@@ -13,7 +13,8 @@ from ..document import Document
 from ..files import read_inside
 from ..languages import direction
 from .cover import cover_png
-from .html import edit_fragment, mark_header_cells, mark_noterefs
+from ..links import resolver, with_fragment
+from .html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
 from .theme import Theme, build_time, environment, labels
 
 EPUB = "epub"
@@ -46,11 +47,12 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
     css = epub.EpubItem(uid="style", file_name=f"styles/{STYLESHEET}", media_type="text/css",
                         content=theme.file(f"{EPUB}/{STYLESHEET}").read_bytes())
     book.add_item(css)
-    book.set_cover("cover.png", cover_png(booklet, publication), create_page=False)
+    book.set_cover("cover.png", cover_png(booklet, publication, lang), create_page=False)
     cover = epub.EpubHtml(uid="cover-page", title=words.format("cover-alt", title=booklet.title),
                           file_name="cover.xhtml", lang=lang, direction=text_direction)
     cover.content = env.get_template("cover.html").render(booklet=booklet, labels=words)
-    chapters = [chapter(env, document, theme, css) for document in documents]
+    resolve = booklet_links(documents, publication.base_url)
+    chapters = [chapter(env, document, theme, css, resolve) for document in documents]
     title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang,
                                 direction=text_direction)
     title_page.content = env.get_template("title-page.html").render(
@@ -69,7 +71,7 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
         {"type": "text", "href": chapter_name(documents[0]), "title": words.start_reading},
     ]
     book.spine = [cover, title_page, "nav", *chapters]
-    return write_reproducibly(epub, book, modified, words.contents)
+    return write_reproducibly(epub, book, modified, words.contents, lang)
 
 
 def describe(book, booklet: Booklet, publication: Publication, lang: str, documents: list[Document]) -> None:
@@ -85,7 +87,7 @@ def describe(book, booklet: Booklet, publication: Publication, lang: str, docume
     has_images = any(document.images for document in documents)
     modes = ["textual", "visual"] if has_images else ["textual"]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
-                "alternativeText" if has_images else None, "tableHeaders" if any_tables(documents) else None]
+                "alternativeText" if has_images else None]
     for mode in modes:
         book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
     book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
@@ -96,11 +98,7 @@ def describe(book, booklet: Booklet, publication: Publication, lang: str, docume
     book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
 
 
-def any_tables(documents: list[Document]) -> bool:
-    return any(document.has_tables for document in documents)
-
-
-def chapter(env, document: Document, theme: Theme, css):
+def chapter(env, document: Document, theme: Theme, css, resolve):
     from ebooklib import epub  # noqa: PLC0415
 
     item = epub.EpubHtml(uid=f"chapter-{document.slug}", title=document.title.text,
@@ -108,17 +106,27 @@ def chapter(env, document: Document, theme: Theme, css):
                          direction=direction(document.lang))
     item.content = env.get_template("chapter.html").render(
         doc=document, labels=labels(theme, document.lang),
-        body=epub_html(document.body),
-        faq=[(entry.question.html, epub_html(entry.answer.html)) for entry in document.faq],
-        summary=epub_html(document.summary.html),
-        key_points=[(point.title.html, epub_html(point.text.html)) for point in document.key_points],
+        body=epub_html(document.body, resolve),
+        faq=[(entry.question.html, epub_html(entry.answer.html, resolve)) for entry in document.faq],
+        summary=epub_html(document.summary.html, resolve),
+        key_points=[(point.title.html, epub_html(point.text.html, resolve)) for point in document.key_points],
     )
     item.add_item(css)
     return item
 
 
-def epub_html(html: str) -> str:
-    return edit_fragment(html, lambda root: (mark_header_cells(root), mark_noterefs(root)))
+def epub_html(html: str, resolve) -> str:
+    return edit_fragment(html, lambda root: (mark_header_cells(root), mark_noterefs(root), rebase_links(root, resolve)))
+
+
+def booklet_links(documents: list[Document], base_url: str):
+    """Links to another article go to its chapter when the booklet has it, else to its web page."""
+    inside = {document.slug for document in documents}
+
+    def article_href(name: str, fragment: str) -> str:
+        return with_fragment(layout.chapter(name) if name in inside else layout.page_url(base_url, name), fragment)
+
+    return resolver(article_href)
 
 
 def toc_entry(epub, document: Document):
@@ -139,7 +147,7 @@ def images(documents: list[Document], manuscripts_dir: Path):
             for index, path in enumerate(paths, start=1)]
 
 
-def write_reproducibly(epub, book, modified: datetime, landmarks_title: str) -> bytes:
+def write_reproducibly(epub, book, modified: datetime, landmarks_title: str, lang: str) -> bytes:
     """Write the EPUB, then rewrite its zip with fixed entry times (mimetype first, stored)."""
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"mtime": modified, "epub3_pages": False, "raise_exceptions": True,
@@ -152,5 +160,15 @@ def write_reproducibly(epub, book, modified: datetime, landmarks_title: str) -> 
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            content = source.read(name)
+            target.writestr(info, with_package_language(content, lang) if name.endswith(".opf") else content)
     return result.getvalue()
+
+
+def with_package_language(opf: bytes, lang: str) -> bytes:
+    """The package document says its own language (xml:lang), which ebooklib leaves out."""
+    from lxml import etree  # noqa: PLC0415
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")

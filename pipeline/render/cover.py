@@ -1,35 +1,141 @@
-"""A generated cover: the booklet's title on a plain field, drawn with Pillow."""
+"""A generated cover: the booklet's title on a plain field, drawn with Pillow.
+
+Text is shaped and ordered by raqm (Arabic joins, right-to-left runs), set in the font
+fontconfig picks for the booklet's language, and fitted: lines are broken by measured width
+(between characters where a script has no spaces) and the size shrinks until the title fits
+its band, so no title runs off the cover.
+"""
 
 from __future__ import annotations
 
 import io
-import textwrap
+import subprocess
+from functools import lru_cache
 
 from ..config import Booklet, Publication
+from ..languages import direction, language, wide
 
 SIZE = (1200, 1800)
+MARGIN = 90
 BLUE, WHITE, PALE = (11, 92, 171), (255, 255, 255), (238, 244, 251)
-FONT_BOLD, FONT_REGULAR = "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"
+TITLE_BAND = (180, 700)  # where the title stands on the blue field
+TITLE_SIZES = range(96, 39, -4)
+LINE_SPACING = 1.25
 
 
-def cover_png(booklet: Booklet, publication: Publication) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
+def cover_png(booklet: Booklet, publication: Publication, lang: str) -> bytes:
+    from PIL import Image, ImageDraw  # noqa: PLC0415
 
     image = Image.new("RGB", SIZE, PALE)
     draw = ImageDraw.Draw(image)
-    draw.rectangle([0, 0, SIZE[0], 760], fill=BLUE)
-    title_font = ImageFont.truetype(FONT_BOLD, 92)
-    y = 180
-    for line in textwrap.wrap(booklet.title, width=20):
-        draw.text((90, y), line, font=title_font, fill=WHITE)
-        y += 115
+    width = SIZE[0] - 2 * MARGIN
+    size, lines = fit(booklet.title, lang, width, TITLE_BAND[1] - TITLE_BAND[0])
+    bottom = TITLE_BAND[0] + int(len(lines) * size * LINE_SPACING)
+    draw.rectangle([0, 0, SIZE[0], max(760, bottom + 60)], fill=BLUE)
+    y = write_lines(draw, lines, lang, size, TITLE_BAND[0], WHITE, bold=True)
     if booklet.subtitle:
-        subtitle_font = ImageFont.truetype(FONT_REGULAR, 50)
-        y = 840
-        for line in textwrap.wrap(booklet.subtitle, width=34):
-            draw.text((90, y), line, font=subtitle_font, fill=BLUE)
-            y += 70
-    draw.text((90, SIZE[1] - 200), publication.publisher, font=ImageFont.truetype(FONT_BOLD, 54), fill=BLUE)
+        write_lines(draw, wrap(booklet.subtitle, font(lang, 50, False, booklet.subtitle), width, lang), lang, 50,
+                    max(840, y + 120), BLUE, bold=False)
+    write_lines(draw, [publication.publisher], lang, 54, SIZE[1] - 200, BLUE, bold=True)
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()
+
+
+def fit(text: str, lang: str, width: int, height: int) -> tuple[int, list[str]]:
+    """The largest size at which the text, wrapped to the width, fits the height (else the smallest)."""
+    for size in TITLE_SIZES:
+        lines = wrap(text, font(lang, size, True, text), width, lang)
+        if len(lines) * size * LINE_SPACING <= height:
+            return size, lines
+    return size, lines
+
+
+def wrap(text: str, face, width: int, lang: str) -> list[str]:
+    """Lines no wider than `width`: broken at spaces, and between characters of scripts that
+    write none (or inside a word longer than a line)."""
+    lines: list[str] = []
+    for word in breakable_pieces(text):
+        candidate = (lines[-1] + word) if lines else word.lstrip()
+        if lines and measure(face, candidate.rstrip(), lang) <= width:
+            lines[-1] = candidate
+        elif measure(face, word.strip(), lang) <= width:
+            lines.append(word.lstrip())
+        else:
+            lines.extend(split_long(word.strip(), face, width, lang))
+    return [line.strip() for line in lines if line.strip()]
+
+
+NO_LINE_START = set("，。：；！？、）」』】〉》,.:;!?)")  # stays at the end of the line before
+
+
+def breakable_pieces(text: str) -> list[str]:
+    """Words with the space before them; each wide (CJK) character is a piece of its own, but
+    closing punctuation never starts a line."""
+    pieces: list[str] = []
+    for index, character in enumerate(text):
+        if character in NO_LINE_START and pieces:
+            pieces[-1] += character
+        elif not pieces or character == " " or wide(character) or wide(text[index - 1]):
+            pieces.append(character)
+        else:
+            pieces[-1] += character
+    return pieces
+
+
+def split_long(word: str, face, width: int, lang: str) -> list[str]:
+    lines = [""]
+    for character in word:
+        if lines[-1] and measure(face, lines[-1] + character, lang) > width:
+            lines.append("")
+        lines[-1] += character
+    return lines
+
+
+def measure(face, text: str, lang: str) -> float:
+    return face.getlength(text, direction=direction(lang), language=lang or None)
+
+
+def write_lines(draw, lines: list[str], lang: str, size: int, top: int, colour, bold: bool) -> int:
+    """Draw lines from `top`, aligned to the start of the language's direction; return the next top."""
+    face, rtl = font(lang, size, bold, "".join(lines)), direction(lang) == "rtl"
+    for line in lines:
+        x, anchor = (SIZE[0] - MARGIN, "ra") if rtl else (MARGIN, "la")
+        draw.text((x, top), line, font=face, fill=colour, anchor=anchor, direction=direction(lang),
+                  language=lang or None)
+        top += int(size * LINE_SPACING)
+    return top
+
+
+@lru_cache(maxsize=64)
+def font(lang: str, size: int, bold: bool, text: str = ""):
+    from PIL import ImageFont  # noqa: PLC0415
+
+    path, index = font_file(lang, bold, text)
+    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.RAQM)
+
+
+FONTCONFIG_LANGUAGES = {"Hans": "zh-cn", "Hant": "zh-tw"}  # fontconfig names Chinese by region
+
+
+@lru_cache(maxsize=64)
+def font_file(lang: str, bold: bool, text: str) -> tuple[str, int]:
+    """The first of fontconfig's sans-serif fonts for the language that has every character of the
+    text (Urdu's Nastaliq has no Latin letters for "B12"), and its face in a collection."""
+    from fontTools.ttLib import TTCollection, TTFont  # noqa: PLC0415 - WeasyPrint's own font library
+
+    found = language(lang) if lang else None
+    name = FONTCONFIG_LANGUAGES.get(found.script if found else "", (lang or "en").lower())
+    pattern = f"sans-serif:lang={name}:weight={'bold' if bold else 'regular'}"
+    listed = subprocess.run(["fc-match", "-s", "-f", "%{file}\t%{index}\n", pattern], capture_output=True,
+                            text=True, check=True).stdout.split("\n")
+    needed = {ord(character) for character in text if not character.isspace()}
+    for line in filter(None, listed):
+        path, _, index = line.partition("\t")
+        if not path.endswith((".ttf", ".otf", ".ttc")):
+            continue
+        face = TTCollection(path).fonts[int(index or 0)] if path.endswith(".ttc") else TTFont(path, lazy=True)
+        if needed <= set(face.getBestCmap() or {}):
+            return path, int(index or 0)
+    path, _, index = listed[0].partition("\t")
+    return path, int(index or 0)

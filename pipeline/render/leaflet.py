@@ -13,7 +13,9 @@ from ..document import Document
 from ..editions import Editions
 from ..languages import direction
 from ..files import UnsafePath, inside
-from .html import edit_fragment, mark_header_cells
+from .. import layout
+from ..links import resolver, with_fragment
+from .html import drop_note_backlinks, edit_fragment, mark_header_cells, rebase_links
 from .theme import Theme, build_time, environment, labels
 
 PRINT = "print"
@@ -72,16 +74,21 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
         dir=direction(document.lang), editions=editions or Editions(document.slug),
         page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        body=print_html(document.body),
-        key_points=[(point.title.html, point.text.html) for point in document.key_points],
-        faq=[(item.question.html, print_html(item.answer.html)) for item in document.faq],
+        body=print_html(document.body, publication.base_url), summary=print_html(document.summary.html, publication.base_url),
+        key_points=[(point.title.html, print_html(point.text.html, publication.base_url)) for point in document.key_points],
+        faq=[(item.question.html, print_html(item.answer.html, publication.base_url)) for item in document.faq],
         logo=publication.logo, qr_code=qr_code(document.url),
     )
 
 
 @lru_cache(maxsize=32)  # both variants of a leaflet print the same body
-def print_html(html: str) -> str:
-    return edit_fragment(html, mark_header_cells)
+def print_html(html: str, base_url: str) -> str:
+    """A fragment as a leaflet prints it: a link to another article goes to its web page."""
+    def article_href(name: str, fragment: str) -> str:
+        return with_fragment(layout.page_url(base_url, name), fragment)
+
+    return edit_fragment(html, lambda root: (mark_header_cells(root), drop_note_backlinks(root),
+                                             rebase_links(root, resolver(article_href))))
 
 
 @lru_cache(maxsize=32)

@@ -9,7 +9,8 @@ from ..config import Publication
 from ..document import Document
 from ..editions import Editions
 from ..languages import direction
-from .html import edit_fragment, mark_header_cells, rebase_images, wrap_tables
+from ..links import resolver, with_fragment
+from .html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
 from .theme import Theme, environment, labels
 
 WEB = "web"
@@ -33,8 +34,8 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
         canonical=document.url, labels=labels(theme, document.lang), editions=editions,
         stylesheet=layout.link(layout.SITE_STYLESHEET, here),
         home=layout.link(layout.index(layout.split_name(document.slug)[1]), here),
-        body=web_html(document.body, here),
-        key_points=[(point.title.html, point.text.html) for point in document.key_points],
+        body=web_html(document.body, here), summary=web_html(document.summary.html, here),
+        key_points=[(point.title.html, web_html(point.text.html, here)) for point in document.key_points],
         faq=[(item.question.html, web_html(item.answer.html, here)) for item in document.faq],
         structured_data=structured_data(document, publication, editions),
     )
@@ -65,9 +66,14 @@ def render_index(path: str, entries: list[Entry], publication: Publication, book
 
 
 def web_html(html: str, page: str) -> str:
-    """A fragment as a page shows it: images found from the page's folder, tables that scroll."""
+    """A fragment as a page shows it: images and other articles found from the page's folder,
+    tables that scroll."""
+    def article_href(name: str, fragment: str) -> str:
+        return with_fragment(layout.link(layout.page(name), page), fragment)
+
     return edit_fragment(html, lambda root: (mark_header_cells(root), wrap_tables(root),
-                                             rebase_images(root, lambda src: layout.link(layout.media(src), page))))
+                                             rebase_images(root, lambda src: layout.link(layout.media(src), page)),
+                                             rebase_links(root, resolver(article_href))))
 
 
 def site_language(documents: list[Document]) -> str:

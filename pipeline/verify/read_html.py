@@ -17,7 +17,8 @@ def text_of(element) -> str:
     def visit(node) -> None:
         if node.tag in BLOCK_TAGS or node.tag in ("td", "th"):
             parts.append(" ")
-        if not (isinstance(node.tag, str) and "backlink" in (node.get("class") or "")):
+        classes = (node.get("class") or "").split() if isinstance(node.tag, str) else []
+        if not ({"backlink", "footnote-back"} & set(classes)):  # ways back to a citation or note: not content
             parts.append(node.text or "")
             for child in node:
                 visit(child)

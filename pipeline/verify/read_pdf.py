@@ -301,9 +301,19 @@ def flatten_blocks(elements: list):
 
 
 def read_citations(leaflet: Leaflet, sections: dict[str, list]) -> list[str]:
-    """Citation labels in reading order, found in the text of the parts that cite."""
+    """Citation labels in reading order, found in the text of the parts that cite. A label counts
+    when its numbers are the next links to reference entries: text that only looks like a
+    citation ("[1]" written out) links nowhere."""
     text = " ".join(leaflet.text(e) for name in ("summary", "key_points", "body", "faq") for e in sections.get(name, []))
-    return CITATION.findall(normalise(text))
+    linked = [number for shown, destination in leaflet.links if destination.startswith("ref-")
+              for number in re.findall(r"\d+", shown)]
+    found = []
+    for label in CITATION.findall(normalise(text)):
+        numbers = re.findall(r"\d+", label)
+        if linked[:len(numbers)] == numbers:
+            found.append(label)
+            del linked[:len(numbers)]
+    return found
 
 
 def link_problems(leaflet: Leaflet, numbers: dict[str, str]) -> list[str]:

@@ -30,7 +30,7 @@ def make_corpus(repo: Path, folder: Path, count: int) -> list[str]:
     for number in range(count):
         sample = SAMPLES[number % len(SAMPLES)]
         slug = f"{sample}-{number:04d}"
-        text = sources[sample].replace("\ntitle: ", f"\ntitle: ({number}) ", 1)
+        text = sources[sample].replace("\ntitle: ", f"\ntitle: Copy {number} of ", 1)
         front, body = text.split("\n---\n", 1)
         if number % 4 == 1:  # some articles twice as long
             body = body + "\n\n" + body.replace("\n## ", "\n## More: ")
