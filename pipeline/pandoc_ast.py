@@ -64,7 +64,8 @@ def read_fragment(blocks: list) -> FragmentFacts:
                                    "attributes", "tables", "headings", "ids")}
     facts["blank_headings"] = 0
     depth = 0
-    notes = note_numbers(blocks)
+    found_notes = [node for node, _level in walk(blocks) if node["t"] == "Note"]
+    notes = {id(node): number for number, node in enumerate(found_notes, start=1)}  # as the HTML writer numbers them
     for node, level in walk(blocks):
         depth = max(depth, level)
         collect(node, facts, notes)
@@ -72,7 +73,8 @@ def read_fragment(blocks: list) -> FragmentFacts:
     facts["links"] = [href for href in facts["links"] if href not in generated]
     prose: list[str] = []
     _paragraphs(blocks, prose)
-    return FragmentFacts(text=reading_text(blocks, notes), prose=tuple(prose), depth=depth, notes=len(notes),
+    return FragmentFacts(text=reading_text(blocks, found_notes, notes), prose=tuple(prose), depth=depth,
+                         notes=len(notes),
                          block_kinds=tuple(block.get("t", "") for block in blocks if isinstance(block, dict)),
                          sections=sections(blocks), **{name: found if isinstance(found, int) else tuple(found)
                                                        for name, found in facts.items()})
@@ -89,17 +91,11 @@ def sections(blocks: list) -> tuple[tuple[str, str], ...]:
     return tuple((heading, stringify(content, quotes=True)) for heading, content in found if heading or content)
 
 
-def note_numbers(blocks: list) -> dict[int, int]:
-    """Each footnote's number, as the HTML writer numbers them in a fragment (by the node's identity)."""
-    found = [node for node, _level in walk(blocks) if node["t"] == "Note"]
-    return {id(node): number for number, node in enumerate(found, start=1)}
-
-
-def reading_text(blocks: list, notes: dict[int, int]) -> str:
-    """The text a reader sees: each footnote's number where it is cited, the notes at the end."""
+def reading_text(blocks: list, found_notes: list[dict], notes: dict[int, int]) -> str:
+    """The text a reader sees: each footnote's number where it is cited (`notes`: number by node
+    identity), the notes themselves at the end."""
     text = stringify(blocks, quotes=True, notes=notes)
-    bodies = [stringify(node["c"], quotes=True) for node, _level in walk(blocks) if node["t"] == "Note"]
-    return " ".join([text, *bodies])
+    return " ".join([text, *(stringify(node["c"], quotes=True) for node in found_notes)])
 
 
 def collect(node: dict, facts: dict, notes: dict[int, int]) -> None:

@@ -107,11 +107,17 @@ def write_lines(draw, lines: list[str], lang: str, size: int, top: int, colour, 
     return top
 
 
-@lru_cache(maxsize=64)
 def font(lang: str, size: int, bold: bool, text: str = ""):
+    """The face for drawing `text`: cached by the characters it needs, so the title measured while
+    fitting and the same title drawn in lines share one lookup."""
+    return _font(lang, size, bold, frozenset(text) - {" "})
+
+
+@lru_cache(maxsize=64)
+def _font(lang: str, size: int, bold: bool, characters: frozenset[str]):
     from PIL import ImageFont  # noqa: PLC0415
 
-    path, index = font_file(lang, bold, text)
+    path, index = font_file(lang, bold, characters)
     return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.RAQM)
 
 
@@ -119,23 +125,31 @@ FONTCONFIG_LANGUAGES = {"Hans": "zh-cn", "Hant": "zh-tw"}  # fontconfig names Ch
 
 
 @lru_cache(maxsize=64)
-def font_file(lang: str, bold: bool, text: str) -> tuple[str, int]:
-    """The first of fontconfig's sans-serif fonts for the language that has every character of the
-    text (Urdu's Nastaliq has no Latin letters for "B12"), and its face in a collection."""
-    from fontTools.ttLib import TTCollection, TTFont  # noqa: PLC0415 - WeasyPrint's own font library
+def font_file(lang: str, bold: bool, characters: frozenset[str]) -> tuple[str, int]:
+    """The first of fontconfig's sans-serif fonts for the language that has every character
+    (Urdu's Nastaliq has no Latin letters for "B12"), and its face in a collection."""
+    needed = {ord(character) for character in characters if not character.isspace()}
+    candidates = fontconfig_fonts(lang, bold)
+    return next((found for found in candidates if needed <= covered(*found)), candidates[0])
 
+
+@lru_cache(maxsize=16)
+def fontconfig_fonts(lang: str, bold: bool) -> list[tuple[str, int]]:
+    """fontconfig's sans-serif fonts for a language, best first, as (file, face index)."""
     found = language(lang) if lang else None
     name = FONTCONFIG_LANGUAGES.get(found.script if found else "", (lang or "en").lower())
     pattern = f"sans-serif:lang={name}:weight={'bold' if bold else 'regular'}"
     listed = subprocess.run(["fc-match", "-s", "-f", "%{file}\t%{index}\n", pattern], capture_output=True,
                             text=True, check=True).stdout.split("\n")
-    needed = {ord(character) for character in text if not character.isspace()}
-    for line in filter(None, listed):
-        path, _, index = line.partition("\t")
-        if not path.endswith((".ttf", ".otf", ".ttc")):
-            continue
-        face = TTCollection(path).fonts[int(index or 0)] if path.endswith(".ttc") else TTFont(path, lazy=True)
-        if needed <= set(face.getBestCmap() or {}):
-            return path, int(index or 0)
-    path, _, index = listed[0].partition("\t")
-    return path, int(index or 0)
+    return [(path, int(index or 0)) for path, _, index in (line.partition("\t") for line in listed if line)]
+
+
+@lru_cache(maxsize=64)
+def covered(path: str, index: int) -> frozenset[int]:
+    """The code points a font face has (empty for a file fontTools cannot read as a font)."""
+    from fontTools.ttLib import TTCollection, TTFont  # noqa: PLC0415 - WeasyPrint's own font library
+
+    if not path.endswith((".ttf", ".otf", ".ttc")):
+        return frozenset()
+    face = TTCollection(path).fonts[index] if path.endswith(".ttc") else TTFont(path, lazy=True)
+    return frozenset(face.getBestCmap() or {})
