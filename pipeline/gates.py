@@ -120,18 +120,22 @@ def html_errors(paths: list[Path]) -> list[str]:
                               "--stdout", *map(str, paths)], capture_output=True, text=True, timeout=600)
     if process.returncode != 0:
         raise RuntimeError(f"the Nu HTML Checker failed: {process.stderr}")
+    documents: dict[str, list[str]] = {}  # each document's lines, read once however many messages it has
     return [f"{message['url'].removeprefix('file:')}:{message.get('lastLine', 0)}: {message['message']}"
             for message in json.loads(process.stdout)["messages"]
-            if message["type"] in ("error", "non-document-error") and not is_epub_attribute(message)]
+            if message["type"] in ("error", "non-document-error") and not is_epub_attribute(message, documents)]
 
 
-def is_epub_attribute(message: dict) -> bool:
+def is_epub_attribute(message: dict, documents: dict[str, list[str]]) -> bool:
     """The checker names a namespaced attribute by its local name ("type" for epub:type): look at
     the tag it points at for an epub: attribute of that name."""
     unknown = UNKNOWN_ATTRIBUTE.match(message.get("message", ""))
     if not unknown or not message.get("url", "").endswith(".xhtml"):
         return False
-    lines = Path(message["url"].removeprefix("file:")).read_text(encoding="utf-8").splitlines()
+    path = message["url"].removeprefix("file:")
+    if path not in documents:
+        documents[path] = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = documents[path]
     tag = "\n".join(lines[message.get("firstLine", message["lastLine"]) - 1:message["lastLine"]])
     return re.search(rf"\bepub:{re.escape(unknown['name'])}\s*=", tag) is not None
 
