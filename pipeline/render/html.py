@@ -70,3 +70,11 @@ def drop_note_backlinks(root: lxml.html.HtmlElement) -> None:
     """Print: a footnote needs no arrow back to where it was cited."""
     for anchor in root.xpath('.//a[contains(concat(" ", @class, " "), " footnote-back ")]'):
         anchor.drop_tree()
+
+
+def set_definitions_apart(root: lxml.html.HtmlElement) -> None:
+    """Print: a definition becomes <div class="definition">. WeasyPrint tags <dt> and <dd> alike,
+    as list items; a Div beside them lets the PDF's tags pair each term with its definitions."""
+    for definition in list(root.iter("dd")):
+        definition.tag = "div"
+        definition.set("class", " ".join(filter(None, ["definition", definition.get("class")])))

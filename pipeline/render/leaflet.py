@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,7 @@ from ..languages import direction
 from ..files import UnsafePath, inside
 from .. import layout
 from ..links import resolver, with_fragment
-from .html import drop_note_backlinks, edit_fragment, mark_header_cells, rebase_links
+from .html import drop_note_backlinks, edit_fragment, mark_header_cells, rebase_links, set_definitions_apart
 from .theme import Theme, build_time, environment, labels
 
 PRINT = "print"
@@ -33,7 +34,6 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
     from weasyprint import HTML  # noqa: PLC0415 - slow to import; only builds need it
 
-    from .pdf_tags import repair_structure  # noqa: PLC0415
     from .pdf_text import state_actual_text  # noqa: PLC0415
 
     state_actual_text()
@@ -41,7 +41,23 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
     pdf = HTML(string=html, base_url=manuscripts_dir.as_uri() + "/", url_fetcher=warm.fetcher).write_pdf(
         stylesheets=warm.stylesheets[variant], font_config=warm.font_config,
         pdf_variant="pdf/ua-1", presentational_hints=False)
-    return repair_structure(pdf)
+    return mend(pdf, html, theme)
+
+
+def mend(data: bytes, html: str, theme: Theme) -> bytes:
+    """WeasyPrint's PDF with its tags mended (pdf_tags) and its links made one each and described (pdf_links)."""
+    import pikepdf  # noqa: PLC0415
+
+    from .pdf_links import describe_links, join_split_links  # noqa: PLC0415
+    from .pdf_tags import mend_tags  # noqa: PLC0415
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        mend_tags(pdf)
+        join_split_links(pdf)
+        describe_links(pdf, html, theme)
+        output = io.BytesIO()
+        pdf.save(output, deterministic_id=True)
+        return output.getvalue()
 
 
 @dataclass
@@ -83,12 +99,14 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
 
 @lru_cache(maxsize=32)  # both variants of a leaflet print the same body
 def print_html(html: str, base_url: str) -> str:
-    """A fragment as a leaflet prints it: a link to another article goes to its web page."""
+    """A fragment as a leaflet prints it: a link to another article goes to its web page, and
+    definitions are set apart from their terms."""
     def article_href(name: str, fragment: str) -> str:
         return with_fragment(layout.page_url(base_url, name), fragment)
 
     return edit_fragment(html, lambda root: (mark_header_cells(root), drop_note_backlinks(root),
-                                             rebase_links(root, resolver(article_href))))
+                                             rebase_links(root, resolver(article_href)),
+                                             set_definitions_apart(root)))
 
 
 @lru_cache(maxsize=32)

@@ -1,14 +1,20 @@
-"""Mend two flaws in WeasyPrint's PDF tags, with pikepdf.
+"""Mend the flaws of WeasyPrint's PDF tags that PDF/UA-1 readers and checkers meet, with pikepdf.
 
 1. Header cells carry no /Scope: a TH in a table head now heads its column, in a body its row.
 2. A table that breaks across pages is tagged as one Table per page, each later one with
    the header row again. The later parts are folded into the first: their body rows move
    over, and their repeated header becomes an artifact (drawn, but not read out twice).
+3. The running footer (a page-margin box) is tagged, but its elements hang outside the
+   structure tree: it becomes a pagination artifact, as page furniture should be.
+4. A figure's bounding box is in CSS pixels from the page's top; PDF wants points from its bottom.
+5. A definition list is tagged as a list whose items are its terms, with the definitions
+   loose beside them (the print HTML makes each <dd> a <div> so that they can be told
+   apart): each term becomes an item's Lbl, its definitions the item's LBody.
+6. A list item of paragraphs, tables or notes holds them beside its Lbl; PDF wants an item
+   to hold only Lbl and LBody, so they are gathered into one LBody.
 """
 
 from __future__ import annotations
-
-import io
 
 import pikepdf
 
@@ -16,26 +22,64 @@ BLOCK_ROLES = frozenset({"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "
                          "/BlockQuote", "/Caption", "/Formula", "/TOC"})
 
 
-def repair_structure(data: bytes) -> bytes:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
-            return data
-        blocks = list(block_elements(pdf.Root.StructTreeRoot))
-        tables = [block for block in blocks if block.S == "/Table"]
-        for table in tables:
-            scope_header_cells(table)
-        for first, later in continuations(blocks):
-            fold_table(pdf, first, later)
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True)
-        return output.getvalue()
+PX = 0.75  # PDF points per CSS pixel: 72 per inch against 96
+PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
 
-def children(element) -> list:
+def mend_tags(pdf: pikepdf.Pdf) -> None:
+    root = pdf.Root.StructTreeRoot
+    mark_furniture(pdf)
+    for table in list(elements(root, "/Table")):
+        scope_header_cells(table)
+    for first, later in continuations(list(block_elements(root))):
+        fold_table(pdf, first, later)
+    for figure in elements(root, "/Figure"):
+        place_figure(figure)
+    tree = ParentTree(pdf)
+    for listing in list(elements(root, "/L")):
+        if any(kid.get("/S") == "/Div" for kid in children(listing)):
+            pair_terms(pdf, listing, tree)
+    for item in list(elements(root, "/LI")):
+        gather_item_body(pdf, item, tree)
+
+
+def children(element, structure_only: bool = True) -> list:
+    """The element's kids: with `structure_only`, its elements and object references, not its content."""
     kids = element.get("/K")
     if kids is None:
         return []
-    return [kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if isinstance(kid, pikepdf.Dictionary)]
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) or not structure_only]
+
+
+def elements(element, role: str | None):
+    """Every structure element of a role (or of any, for None) under `element`, outermost first."""
+    for kid in children(element):
+        if "/S" in kid and role in (None, kid.S):
+            yield kid
+        if "/S" in kid:
+            yield from elements(kid, role)
+
+
+def remove(element) -> None:
+    """Take an element out of its parent's kids."""
+    parent = element.P
+    parent.K = pikepdf.Array([kid for kid in children(parent, structure_only=False)
+                              if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+
+
+class ParentTree:
+    """The structure tree's way back from content: per page an array by MCID, per annotation one element."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        self.index = {int(self.numbers[i]): i + 1 for i in range(0, len(self.numbers), 2)}
+
+    def page(self, page) -> pikepdf.Array:
+        return self.numbers[self.index[int(page.StructParents)]]
+
+    def set(self, key: int, element) -> None:
+        self.numbers[self.index[key]] = element
 
 
 def block_elements(element):
@@ -92,9 +136,7 @@ def fold_table(pdf: pikepdf.Pdf, first, later) -> None:
                 relink_headers(cell, ids)
     for head in parts(later, "/THead"):
         make_artifacts(pdf, head)
-    parent = later.P
-    kids = parent.K if isinstance(parent.K, pikepdf.Array) else [parent.K]
-    parent.K = pikepdf.Array([kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == later.objgen)])
+    remove(later)
 
 
 def header_cells(table) -> list:
@@ -112,21 +154,108 @@ def make_artifacts(pdf: pikepdf.Pdf, element) -> None:
     by_page: dict = {}
     for page, mcid in marked_content(element):
         by_page.setdefault(page.objgen, (page, set()))[1].add(mcid)
-    numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
     for page, mcids in by_page.values():
-        page_object = pikepdf.Page(page)
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page_object):
-            if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
-                    and int(operands[1].get("/MCID", -1)) in mcids:
-                operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
-            instructions.append((operands, operator))
-        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        key = int(page.StructParents)
-        for index in range(0, len(numbers), 2):
-            if int(numbers[index]) == key:
-                for mcid in mcids:
-                    numbers[index + 1][mcid] = pikepdf.Object.parse(b"null")
+        untag(pdf, page, mcids)
+
+
+def untag(pdf: pikepdf.Pdf, page, mcids: set[int], properties=None) -> None:
+    """Turn the page's marked content `mcids` into artifacts, with `properties` if given, and
+    take them out of the parent tree."""
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(pikepdf.Page(page)):
+        if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                and int(operands[1].get("/MCID", -1)) in mcids:
+            operands, operator = ([pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")) if properties \
+                else ([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+        instructions.append((operands, operator))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    entries = ParentTree(pdf).page(page)
+    for mcid in mcids:
+        entries[mcid] = pikepdf.Object.parse(b"null")
+
+
+def mark_furniture(pdf: pikepdf.Pdf) -> None:
+    """Content whose element the structure tree does not reach (WeasyPrint's page-margin boxes)
+    becomes a pagination artifact."""
+    reached = {element.objgen for element in elements(pdf.Root.StructTreeRoot, None)}
+    tree = ParentTree(pdf)
+    for page in pdf.pages:
+        loose = {mcid for mcid, element in enumerate(tree.page(page))
+                 if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached}
+        if loose:
+            untag(pdf, page, loose, PAGINATION)
+
+
+def place_figure(figure) -> None:
+    """The figure's box from CSS pixels, top down, to PDF points, bottom up (leaflets have no bleed)."""
+    attributes = figure.get("/A")
+    if attributes is None or "/BBox" not in attributes:
+        return
+    left, top, right, bottom = (float(value) for value in attributes.BBox)
+    height = float(figure.Pg.MediaBox[3])
+    attributes.BBox = pikepdf.Array([round(value, 3) for value in
+                                     (left * PX, height - bottom * PX, right * PX, height - top * PX)])
+
+
+def pair_terms(pdf: pikepdf.Pdf, listing, tree: ParentTree) -> None:
+    """A definition list's items: each term (an LI around an LBody) gets the definitions after
+    it (Divs) as its LBody, and the term's own LBody becomes its Lbl."""
+    items = []
+    for kid in children(listing):
+        if kid.get("/S") != "/Div":
+            if kid.get("/S") == "/LI":
+                for part in children(kid):
+                    part.S = pikepdf.Name.Lbl
+            items.append(kid)
+            continue
+        if not items or items[-1].get("/S") != "/LI":  # definitions that begin a page
+            items.append(new_element(pdf, "/LI", listing, kid.Pg))
+        adopt(item_body(pdf, items[-1]), kid, tree, kid.Pg)
+    listing.K = pikepdf.Array(items)
+    listing.A = pikepdf.Dictionary(O=pikepdf.Name.List, ListNumbering=pikepdf.Name("/None"))
+
+
+def gather_item_body(pdf: pikepdf.Pdf, item, tree: ParentTree) -> None:
+    """Move whatever an item holds besides its Lbl and LBody into its LBody, in order."""
+    strays = [kid for kid in children(item, structure_only=False)
+              if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/S") in ("/Lbl", "/LBody"))]
+    if not strays:
+        return
+    body = item_body(pdf, item)
+    for kid in strays:
+        adopt(body, kid, tree, item.Pg)
+    item.K = pikepdf.Array([kid for kid in children(item) if kid.get("/S") in ("/Lbl", "/LBody")])
+
+
+def item_body(pdf: pikepdf.Pdf, item):
+    """The item's LBody, made if it has none yet."""
+    bodies = [part for part in children(item) if part.get("/S") == "/LBody"]
+    if bodies:
+        return bodies[0]
+    body = new_element(pdf, "/LBody", item, item.Pg)
+    item.K.append(body)
+    return body
+
+
+def adopt(parent, kid, tree: ParentTree, page) -> None:
+    """Append `kid` (an element, an annotation's reference or content on `page`) to `parent`'s
+    kids; the kid and the parent tree point back at the new parent."""
+    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+        kid.P = parent
+    elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+        tree.set(int(kid.Obj.StructParent), parent)
+    elif isinstance(kid, pikepdf.Dictionary):  # content on another page (MCR)
+        tree.page(kid.Pg)[int(kid.MCID)] = parent
+    else:
+        tree.page(page)[int(kid)] = parent
+        if page.objgen != parent.Pg.objgen:
+            kid = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(kid))
+    parent.K.append(kid)
+
+
+def new_element(pdf: pikepdf.Pdf, role: str, parent, page):
+    return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(role), P=parent,
+                                                K=pikepdf.Array(), Pg=page))
 
 
 def marked_content(element, page=None):

@@ -72,7 +72,7 @@ def blocks_under(element: dict, skip: frozenset) -> list[list[tuple]]:
 
 def marked_content(element: dict, skip: frozenset, page: int | None = None):
     """(page, mcid) of everything under a structure element in order, and None where a block begins or ends."""
-    if element.get("type") in skip:
+    if element.get("type") in skip and not element.get("term"):
         return
     block = element.get("type") in BLOCKS
     if block:
@@ -131,19 +131,24 @@ def open_leaflet(path: Path) -> Leaflet:
     return leaflet
 
 
-def structure(element, numbers: dict, page: int | None = None) -> dict:
-    """A structure element as {type, page_number, mcids, children, and a link's destination}, kids in order."""
+def structure(element, numbers: dict, page: int | None = None, terms: bool = False) -> dict:
+    """A structure element as {type, page_number, mcids, children, and a link's destination}, kids in order.
+    A label in a list numbered /None is a definition list's term ("term": True): text, not a bullet."""
     import pikepdf  # noqa: PLC0415
 
     if "/Pg" in element:
         page = numbers.get(element.Pg.objgen, page)
     node = {"type": str(element.get("/S", "/StructTreeRoot"))[1:], "page_number": page, "mcids": [], "children": []}
+    if node["type"] == "Lbl" and terms:
+        node["term"] = True
+    terms = (node["type"] == "LI" and terms) or \
+        (node["type"] == "L" and str(element.get("/A", {}).get("/ListNumbering", "")) == "/None")
     kids = element.get("/K")
     for kid in kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
         if isinstance(kid, int):  # pikepdf gives integers as Python ints
             node["mcids"].append(kid)
         elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            node["children"].append(structure(kid, numbers, page))
+            node["children"].append(structure(kid, numbers, page, terms))
         elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":  # content on another page
             child_page = numbers.get(kid.Pg.objgen, page) if "/Pg" in kid else page
             node["children"].append({"type": "MCR", "page_number": child_page, "mcids": [int(kid.MCID)],
