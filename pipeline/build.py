@@ -11,6 +11,7 @@ import datetime
 import os
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class Build:
     examined: dict[str, Article] = field(default_factory=dict)  # those and their other languages
     held: set[str] = field(default_factory=set)  # examined, but not to be published today
     lock: dict = field(default_factory=dict)  # translations.lock
+    pages_first: bool = False  # render all pages before any leaflet
 
     def stale(self, path: str, key: str) -> bool:
         """Whether an output must be (re)made; if not, it is kept as recorded."""
@@ -127,8 +129,12 @@ class Build:
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
           page_size: str | None = None, jobs: int | None = None, on_event=None,
-          cache_dir: Path | None = None) -> BuildResult:
-    """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest."""
+          cache_dir: Path | None = None, workers=None, pages_first: bool = False) -> BuildResult:
+    """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest.
+
+    `workers` lends the build a pool kept warm between builds (publish serve) instead of its own;
+    `pages_first` renders every stale web page before laying out any leaflet, so that a preview
+    shows an edited page without waiting for print."""
     from .workers import Workers  # noqa: PLC0415
 
     result = BuildResult()
@@ -140,11 +146,11 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             return result
         output = project.output
         run = Build(project, formats, page_size or project.publication.leaflet.page_size, OutputWriter(output),
-                    read_manifest(output), result, on_event or (lambda _event: None))
+                    read_manifest(output), result, on_event or (lambda _event: None), pages_first=pages_first)
         try:
-            with Workers(jobs or os.cpu_count() or 1) as workers:
-                examine(run, workers)
-                render_articles(run, workers)
+            with nullcontext(workers) if workers else Workers(jobs or os.cpu_count() or 1) as pool:
+                examine(run, pool)
+                render_articles(run, pool)
             if "epub" in formats:
                 write_booklets(run)
             if "web" in formats:
@@ -243,25 +249,28 @@ def output_key(run: Build, path: str, slug: str) -> str:
 
 def render_articles(run: Build, workers) -> None:
     tasks = [task for article in run.articles.values() if not run.is_broken(article.slug)
-             for task in [plan_article(run, article)] if task is not None]
+             for task in plan_article(run, article)]
     run.on_event(Event("start", "laying out", len(tasks)))
-    for slug in workers.run(tasks, lambda outcome: receive_rendered(run, outcome)):
-        run.fail(slug, LOST, layout.article_outputs(slug))
+    phases = [[t for t in tasks if t.page], [t for t in tasks if not t.page]] if run.pages_first else [tasks]
+    for phase in phases:
+        for slug in workers.run(phase, lambda outcome: receive_rendered(run, outcome)):
+            run.fail(slug, LOST, layout.article_outputs(slug))
 
 
-def plan_article(run: Build, article: Article):
-    """The article's stale outputs, as one task; None when everything is up to date."""
+def plan_article(run: Build, article: Article) -> list:
+    """The article's stale outputs as one task; when pages go first, a task for the page and one for
+    each leaflet, so that each is written (and previewed) as soon as it is ready."""
     from .workers import RenderTask  # noqa: PLC0415
 
     slug, publication = article.slug, run.project.publication
     variants = tuple(v for v in (VARIANTS if "pdf" in run.formats else ())
                      if run.stale(layout.leaflet(slug, v), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
-    if not (variants or page):
-        return None
-    return RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
-                      publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
-                      file_size(run.project.path(slug)), editions_for(run, slug))
+    parts = [((), page), *(((variant,), False) for variant in variants)] if run.pages_first else [(variants, page)]
+    return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
+                       publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
+                       file_size(run.project.path(slug)), editions_for(run, slug))
+            for variants, page in parts if variants or page]
 
 
 def receive_rendered(run: Build, outcome) -> None:

@@ -152,6 +152,25 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines see your drafts.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes kept warm (default: one per core).")
+@cache_dir_option
+@project_option
+def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, project: Path) -> None:
+    """Preview while you write: build, serve, rebuild and refresh on save."""
+    from .serve import serve as run_serve
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        run_serve(project, host, port, jobs or os.cpu_count() or 1, cache_dir, lambda line: click.echo(line))
+    except KeyboardInterrupt:
+        click.echo("stopped: every output is whole; the last build is recorded")
+
+
+@main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @cache_dir_option

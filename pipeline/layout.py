@@ -27,6 +27,16 @@ def page(name: str) -> str:
     return f"web/{lang}/{slug}.html" if lang else f"web/{slug}.html"
 
 
+def name_of_page(path: str) -> str | None:
+    """The article a path in web/ is the page of (page()'s inverse), or None for any other file."""
+    parts = path.removeprefix("web/").split("/")
+    if not path.startswith("web/") or not parts[-1].endswith(".html") or parts[-1] == "index.html" or len(parts) > 2:
+        return None
+    slug = parts[-1].removesuffix(".html")
+    name = f"{slug}.{parts[0]}" if len(parts) == 2 else slug
+    return name if page(name) == path else None
+
+
 def index(lang: str | None = None) -> str:
     """The site's front page, or the index of the translations into one language."""
     return f"web/{lang}/index.html" if lang else INDEX

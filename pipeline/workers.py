@@ -174,6 +174,11 @@ def warm_up(preload_work) -> None:
     preload_work()
 
 
+def ready(_index: int) -> int:
+    """A task that only shows its worker has started."""
+    return os.getpid()
+
+
 def examination_tasks(project: Project, slugs: list[str]) -> list[ExamineTask]:
     """One task per article, each carrying the project cut down to that article (a task is
     pickled to its worker: a thousand tasks must not carry a thousand manuscript lists)."""
@@ -215,10 +220,23 @@ class Workers:
             return []
         return self.run_in_pool(tasks, on_done)
 
-    def run_in_pool(self, tasks: list, on_done) -> list[str]:
+    def warm(self) -> None:
+        """Preload here, and start the worker processes now, each preloaded: a caller that keeps
+        them (publish serve) has them ready for its first change, forked before it starts threads."""
+        if not self.preloaded:
+            self.preload_work()
+            self.preloaded = True
+        if self.jobs > 1:
+            list(self.start_pool().map(ready, range(self.jobs)))
+
+    def start_pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
                                             initializer=warm_up, initargs=(self.preload_work,))
+        return self.pool
+
+    def run_in_pool(self, tasks: list, on_done) -> list[str]:
+        self.start_pool()
         futures = {self.pool.submit(perform, task): task.slug for task in tasks}
         self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
         lost = []

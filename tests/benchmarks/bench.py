@@ -1,9 +1,10 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all). make-all is a
+(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve). make-all is a
 cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
-alone, counting the pandoc conversions the three commands make between them. Prints a table of
+alone, counting the pandoc conversions the three commands make between them. serve times edits
+with `publish serve` running (serve_bench.py), beside ours' one-shot edit. Prints a table of
 medians and ratios and writes output/benchmarks.json. Timings are reported, never asserted.
 """
 
@@ -21,11 +22,12 @@ import time
 from pathlib import Path
 
 from corpus import make_corpus
+from serve_bench import serve_run
 from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review")
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve")
 VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
 
@@ -152,6 +154,8 @@ def main() -> None:
                 results["make-all"].append(make_all(root, jobs))
             if "typst" in wanted:
                 results["typst"].append({"cold": timed(lambda: typst_run(root, Path(scratch) / "typst", jobs))})
+            if "serve" in wanted:  # last: it edits the corpus with the server running
+                results["serve"].append(serve_run(PUBLISH, root, jobs, slugs, REPO / "styles" / "print" / "leaflet.css"))
     summary = summarise(results, count, jobs, runs)
     print_table(summary)
     output = REPO / "output"
