@@ -31,6 +31,7 @@ def installed_charsets() -> str:
     return "\n".join(sorted(set(listing.stdout.splitlines())))
 
 
+@lru_cache(maxsize=1)  # as long as the list it digests (60 ms of hashing, once per build before)
 def installed_fonts_digest() -> str:
     """Part of each article's key: installing a font for a script makes its articles be examined again."""
     return digest(installed_charsets())

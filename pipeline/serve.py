@@ -33,7 +33,7 @@ from .layout import VARIANTS
 from .writer import OUTPUT
 
 PREFIX = "/__serve"
-WATCH_STEP_MS = 50  # a save's changes are gathered until this long passes without another
+WATCH_STEP_MS = 30  # a save's changes are gathered until this long passes without another
 KEEP_ALIVE_SECONDS = 15
 PREVIEW_SCALE = 1.5  # leaflet pages as images at 108 dpi
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9-]+)?$")
@@ -114,17 +114,22 @@ class Preview:
         started = time.perf_counter()
         if changed:
             self.echo("changed: " + ", ".join(sorted(changed)))
+        def on_event(event) -> None:
+            if event.kind == "wrote":
+                self.news.tell({"kind": "wrote", "paths": [event.subject]})
+
         try:
             result = build(self.root, jobs=self.jobs, cache_dir=self.cache_dir, workers=workers, pages_first=True,
-                           on_event=lambda e: e.kind == "wrote" and self.news.tell({"kind": "wrote", "paths": [e.subject]}))
+                           on_event=on_event)
         except Busy as error:
             self.echo(f"not rebuilt: {error}")
             return
         self.generation += 1
         problems = [problem(d) for d in result.diagnostics]
         self.news.tell({"kind": "built", "generation": self.generation, "changed": result.written, "problems": problems})
-        for diagnostic in result.diagnostics:
-            self.echo(str(diagnostic))
+        for diagnostic in result.diagnostics:  # after the first build: errors, and warnings about the saved files
+            if not changed or diagnostic.severity == "error" or diagnostic.path in changed:
+                self.echo(str(diagnostic))
         for subject, trace in result.bugs.items():
             self.echo(f"internal error in {subject} (a bug in publish, not in your manuscripts): "
                       f"{trace.strip().splitlines()[-1]}")
@@ -147,16 +152,16 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
 
     listening = bind(host, port)
     preview = Preview(root, jobs, cache_dir, echo)
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
     with Workers(jobs) as workers:
         workers.warm()  # before any thread starts: the workers fork from a single-threaded process
+        threading.Thread(target=watch, args=(root, changes, stop), daemon=True).start()  # saves during the first build count
         preview.rebuild(workers)
         server = uvicorn.Server(uvicorn.Config(application(preview), log_level="warning", lifespan="off",
                                                timeout_graceful_shutdown=1))
         serving = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
         serving.start()
-        changes: queue.Queue = queue.Queue()
-        stop = threading.Event()
-        threading.Thread(target=watch, args=(root, changes, stop), daemon=True).start()
         address, actual_port = listening.getsockname()[:2]
         echo(f"serving http://{'[' + address + ']' if ':' in address else address}:{actual_port}/ "
              "(leaflet previews at /__serve/leaflet/NAME); Ctrl-C stops")
@@ -183,7 +188,8 @@ def watch(root: Path, changes: queue.Queue, stop: threading.Event) -> None:
     """Put each batch of saved paths under manuscripts/ and styles/ (made later too) on `changes`."""
     import watchfiles  # noqa: PLC0415
 
-    sources = [str(root.resolve() / folder) + os.sep for folder in ("manuscripts", "styles")]
+    root = root.resolve()  # watchfiles reports paths under the root as given ('./manuscripts' for '.')
+    sources = [str(root / folder) + os.sep for folder in ("manuscripts", "styles")]
     editors = watchfiles.DefaultFilter()  # leaves out swap files, .git and the like
 
     def wanted(change, path: str) -> bool:

@@ -36,7 +36,7 @@ class Server:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.process = subprocess.Popen(
-            [PUBLISH, "serve", "--port", "0", "--jobs", "1", "--project", str(root)],
+            [PUBLISH, "serve", "--port", "0", "--jobs", "1"], cwd=root,  # the project as "." as an author runs it
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=as_foreground_job)
         self.lines: list[str] = []
