@@ -200,3 +200,30 @@ def request(server: Server, path: str) -> tuple[int, bytes]:
     connection.request("GET", path)
     response = connection.getresponse()
     return response.status, response.read()
+
+
+def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path) -> None:
+    """What serve asks of build(): every stale page written before any leaflet is laid out, by
+    worker processes that stay the same from one build to the next."""
+    from pipeline import layout
+    from pipeline.build import build
+    from pipeline.workers import Workers
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "base" / "manuscripts", root / "manuscripts")
+    for copy in ("second", "third"):
+        shutil.copy(root / "manuscripts" / "ok.md", root / "manuscripts" / f"{copy}.md")
+    with Workers(2) as workers:
+        workers.warm()
+        started = {process.pid for process in workers.pool._processes.values()}  # noqa: SLF001
+        for edit in range(2):
+            written: list[str] = []
+            result = build(root, workers=workers, pages_first=True,
+                           on_event=lambda e: e.kind == "wrote" and written.append(e.subject))
+            assert not result.failed and not result.bugs
+            pages = [number for number, path in enumerate(written) if layout.name_of_page(path)]
+            leaflets = [number for number, path in enumerate(written) if path.startswith("pdf/")]
+            assert len(pages) == 3 - 2 * edit and leaflets and max(pages) < min(leaflets), written
+            if edit == 0:
+                save(root / "manuscripts" / "ok.md", "The body is short.", "The body was edited.")
+        assert {process.pid for process in workers.pool._processes.values()} == started  # noqa: SLF001
