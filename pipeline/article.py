@@ -47,6 +47,7 @@ class Article:
     lang_position: tuple[int, int] = (1, 1)
     blocks: tuple[Block, ...] = ()  # for translations: structure and currency
     links: tuple[ArticleLink, ...] = ()  # to other articles: checked across the project
+    topics: tuple[tuple[str, tuple[int, int]], ...] = ()  # (topic, where): spellings compared across the project
     document: Document | None = None  # None when it has errors and cannot be published
     expected: Reading | None = None  # what every format must show of it, for verify
 
@@ -74,6 +75,8 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.reviews = review_dates(manuscript)
     article.version, article.version_position = manuscript.front.version, manuscript.yaml.position(("version",))
     article.lang, article.lang_position = manuscript.front.lang, manuscript.yaml.position(("lang",))
+    article.topics = tuple((topic, manuscript.yaml.position(("topics", index)))
+                           for index, topic in enumerate(manuscript.front.topics))
     try:
         converted = convert(manuscript, citation_style, limits.seconds_per_article)
     except ConversionError as error:

@@ -21,12 +21,12 @@ from .cache import CacheEntry
 from .config import Booklet, booklets_of
 from .diagnostics import Diagnostic, deduplicate, has_errors
 from .document import Document
-from .editions import Editions, editions_of, index_editions
-from .files import read_inside
-from .fingerprint import digest, file_digest, tool_digest
+from .editions import Editions, editions_of
+from .fingerprint import digest, tool_digest
 from .layout import FORMATS, VARIANTS
 from .progress import Event
-from .project import Project, examine_articles, limit_diagnostic, label_problems, link_problems, load_project, translation_problems
+from .project import (Project, across_articles, examine_articles, label_problems, limit_diagnostic, load_project,
+                      translation_problems)
 from .translations import read_lock
 from .writer import OUTPUT, OutputWriter, Recorded, exclusive, read_manifest, read_tools
 
@@ -154,6 +154,8 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             if "epub" in formats:
                 write_booklets(run)
             if "web" in formats:
+                from .site import write_site  # noqa: PLC0415 - the site stage, which uses this module's helpers
+
                 write_site(run)
         finally:
             record(run)  # also when interrupted: what was finished is recorded
@@ -184,7 +186,7 @@ def examine(run: Build, workers) -> None:
     run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
     run.lock = read_lock(project.manuscripts)
     translated = translation_problems(project, run.examined, run.lock)
-    linked = link_problems(project, run.examined)
+    linked = across_articles(project, run.examined)
     for article in run.examined.values():
         dated = policy_diagnostics(article, project.publication, datetime.date.today())
         dated += translated.get(article.slug, []) + linked.get(article.slug, [])
@@ -329,59 +331,6 @@ def write_booklets(run: Build) -> None:
         run.make(path, key, lambda: render_booklet(booklet, [run.last_good(slug) for slug in members],
                                                    run.project.publication, run.project.theme,
                                                    run.project.manuscripts))
-
-
-def write_site(run: Build) -> None:
-    """The stylesheet, the images pages show, a copy of every download, and the index."""
-    css = run.project.theme.file("web/site.css")
-    copy_if_stale(run, layout.SITE_STYLESHEET, css, file_digest(css))
-    published = {slug: document for slug in sorted(run.project.sources) for document in [run.last_good(slug)] if document}
-    for image in sorted({image for document in published.values() for image in document.images}):
-        source = run.project.manuscripts / image
-        copy_if_stale(run, layout.media(image), source, file_digest(source))
-    for path, entry in sorted(run.writer.entries.items()):
-        if layout.is_download_source(path) and not entry.stale:
-            copy_if_stale(run, layout.download(path), run.writer.root / path, entry.sha256)
-    write_indexes(run, published)
-
-
-def write_indexes(run: Build, published: dict[str, Document]) -> None:
-    """The front page lists the source articles; web/<lang>/index.html lists the translations into
-    each language. Each index links the others, and each entry the article's other languages."""
-    from .render.web import site_language  # noqa: PLC0415
-
-    shelves: dict[str | None, list[str]] = {}
-    for name in published:
-        shelves.setdefault(layout.split_name(name)[1], []).append(name)
-    site_lang = site_language(list(published.values()))
-    langs = sorted(lang for lang in shelves if lang)
-    booklets = [(b.lang, booklet_download(b)) for b, _ in booklet_members(run)
-                if "epub" in run.formats and (run.writer.root / layout.booklet(b.id)).is_file()]
-    for lang in [None, *langs]:
-        path = layout.index(lang)
-        editions = index_editions(path, site_lang, langs, run.project.publication.base_url)
-        offered = [download for booklet_lang, download in booklets if lang is None or booklet_lang == lang]
-        write_index(run, path, lang or site_lang, shelves.get(lang, []), published, offered, editions)
-
-
-def write_index(run: Build, path: str, lang: str, names: list[str], published: dict[str, Document],
-                booklets: list, editions: Editions) -> None:
-    from .render.web import Entry, render_index  # noqa: PLC0415
-
-    entries = [Entry(published[name], editions_for(run, name)) for name in names]
-    key = digest([(name, run.key_of(name), editions_key(entry.editions)) for name, entry in zip(names, entries)],
-                 run.project.theme.key("web"), [vars(d) for d in booklets], editions_key(editions), lang,
-                 run.project.publication_key)
-    if run.stale(path, key):
-        run.make(path, key, lambda: render_index(path, entries, run.project.publication, booklets,
-                                                 run.project.theme, lang, editions).encode("utf-8"))
-
-
-def copy_if_stale(run: Build, path: str, source: Path, key: str) -> None:
-    if path in run.writer.entries or not run.stale(path, key):
-        return
-    project = run.project
-    run.write(path, read_inside(source, project.manuscripts, *project.theme.folders, run.writer.root), key)
 
 
 def record(run: Build) -> None:

@@ -72,6 +72,8 @@ class Document:
     reading_minutes: int
     url: str
     ids: tuple[str, ...]  # what a link to one of its elements may name, sorted
+    also_known_as: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
 
 def build_document(manuscript: Manuscript, converted: Converted, publication: Publication) -> Document:
@@ -99,6 +101,8 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         reading_minutes=max(1, math.ceil(word_count(converted) / WORDS_PER_MINUTE)),
         url=layout.page_url(publication.base_url, manuscript.slug),
         ids=linkable_ids(converted),
+        also_known_as=tuple(front.also_known_as),
+        topics=tuple(dict.fromkeys(front.topics)),
     )
 
 

@@ -7,6 +7,7 @@ a slug (`b12-diet`) or a translation (`b12-diet.ar`), whose web page lives in we
 from __future__ import annotations
 
 import posixpath
+import re
 
 FORMATS = ("web", "pdf", "epub")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
@@ -30,7 +31,8 @@ def page(name: str) -> str:
 def name_of_page(path: str) -> str | None:
     """The article a path in web/ is the page of (page()'s inverse), or None for any other file."""
     parts = path.removeprefix("web/").split("/")
-    if not path.startswith("web/") or not parts[-1].endswith(".html") or parts[-1] == "index.html" or len(parts) > 2:
+    if not path.startswith("web/") or not parts[-1].endswith(".html") or parts[-1] == "index.html" or len(parts) > 2 \
+            or parts[0] in ("topics", "search"):
         return None
     slug = parts[-1].removesuffix(".html")
     name = f"{slug}.{parts[0]}" if len(parts) == 2 else slug
@@ -40,6 +42,42 @@ def name_of_page(path: str) -> str | None:
 def index(lang: str | None = None) -> str:
     """The site's front page, or the index of the translations into one language."""
     return f"web/{lang}/index.html" if lang else INDEX
+
+
+def a_to_z(lang: str | None = None) -> str:
+    """The A–Z of the source articles, or of the translations into one language."""
+    return f"web/{lang}/a-z.html" if lang else "web/a-z.html"
+
+
+def topic_key(topic: str) -> str:
+    """What makes two spellings of a topic the same topic: case and spacing do not count."""
+    return " ".join(topic.split()).casefold()
+
+
+def topic(name: str, lang: str | None = None) -> str:
+    """A topic's page: its articles in one language."""
+    slug = re.sub(r"[^\w]+", "-", topic_key(name)).strip("-") or "topic"
+    return f"web/{lang}/topics/{slug}.html" if lang else f"web/topics/{slug}.html"
+
+
+def topic_pages(topics, lang: str | None = None) -> dict[str, str]:
+    """Each topic's page, by topic_key; topics whose names make the same file name are numbered."""
+    pages: dict[str, str] = {}
+    for key in sorted({topic_key(name) for name in topics}):
+        path, number = topic(key, lang), 2
+        while path in pages.values():
+            path, number = topic(key, lang).removesuffix(".html") + f"-{number}.html", number + 1
+        pages[key] = path
+    return pages
+
+
+def search(lang: str) -> str:
+    """The search page of the articles in one language (Pagefind keeps an index per language)."""
+    return f"web/search/{lang}.html"
+
+
+PAGEFIND = "web/pagefind/"  # the search index, one per language
+SEARCH_SCRIPT = "web/assets/search.js"
 
 
 def leaflet(name: str, variant: str) -> str:

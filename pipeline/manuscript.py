@@ -90,6 +90,8 @@ class FrontMatter(Model):
     disclaimer: Text = Field(description="A key of `disclaimers` in publication.yaml.")
     reviewed_by: list[Review] = Field([], description="The clinical reviews of this content.")
     last_reviewed: IsoDate | None = Field(None, description="When the content was last checked.")
+    also_known_as: list[Text] = Field([], description="Other names readers look the subject up by (the A–Z lists them).")
+    topics: list[Text] = Field([], description="Topics the article belongs to: a page each, and the index's groups.")
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from .fingerprint import article_digest, file_digest, publication_digest
 from .fonts import installed_fonts_digest
 from .languages import problem_with
 from .translations import currency, currency_diagnostics, read_lock, structure_problems
+from . import layout
 from .layout import split_name
 from .manuscript import manuscript_name
 from .render.theme import Theme
@@ -26,7 +27,9 @@ from .writer import OUTPUT
 
 MANUSCRIPTS = "manuscripts"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"index"})  # output/web/index.html is the site's front page
+# The site's own pages in web/: the front page, the A–Z, search (and its index's folder) and topics.
+RESERVED_SLUGS = {"index": "the site's front page", "a-z": "the A–Z page", "search": "the search page",
+                  "pagefind": "the search index", "topics": "the topic pages"}
 
 
 class ProjectError(UsageError):
@@ -242,7 +245,7 @@ def check_project(root: Path, slugs: tuple[str, ...] = (), today: datetime.date 
         examined = examine_articles(project, usable, examine_stale)
     result.articles = [examined[name] for name in project.chosen if name in examined]
     versions = committed_version_problems(project, result.articles)
-    translated, linked = translation_problems(project, examined), link_problems(project, examined)
+    translated, linked = translation_problems(project, examined), across_articles(project, examined)
     for article in result.articles:
         dated = policy_diagnostics(article, project.publication, today or datetime.date.today())
         dated += versions.get(article.slug, []) + translated.get(article.slug, []) + label_problems(project, article)
@@ -289,6 +292,34 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
         state = currency(name, source.blocks, lock)
         found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
                        + currency_diagnostics(state, article.blocks, path, critical, project.root))
+    return found
+
+
+def across_articles(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """What only the whole project shows: links between articles, and topics spelt two ways."""
+    found = link_problems(project, examined)
+    for name, diagnostics in topic_problems(project, examined).items():
+        found.setdefault(name, []).extend(diagnostics)
+    return found
+
+
+def topic_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """A topic written in ways that differ only in case or spacing would make two topics of one:
+    each rarer spelling is warned about, with the usual one (the commonest; of equals, the first)."""
+    spellings: dict[str, Counter] = {}
+    for article in examined.values():
+        for topic, _position in article.topics:
+            spellings.setdefault(layout.topic_key(topic), Counter())[topic] += 1
+    usual = {key: min(counts, key=lambda spelling: (-counts[spelling], spelling)) for key, counts in spellings.items()}
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        reporter = Reporter(project.path(name), project.root)
+        for topic, position in article.topics:
+            expected = usual[layout.topic_key(topic)]
+            if topic != expected:
+                reporter.warning(position, "topic-spelling", f"topic '{topic}' differs from '{expected}' only in "
+                                 "case or spacing", f"did you mean '{expected}'?")
+        found[name] = reporter.diagnostics
     return found
 
 
@@ -361,7 +392,7 @@ def check_name(name: str, sources: dict[str, list[Path]], root: Path) -> list[Di
             reporter.error((1, 1), "slug", f"file name '{path.name}' is not a valid slug",
                            "use lowercase letters, digits and single hyphens, e.g. low-b12.md")
         elif slug in RESERVED_SLUGS:
-            reporter.error((1, 1), "slug", f"the slug '{slug}' is reserved for the site's front page")
+            reporter.error((1, 1), "slug", f"the slug '{slug}' is reserved for {RESERVED_SLUGS[slug]}")
         if len(paths) > 1:
             others = ", ".join(p.name for p in paths if p != path)
             reporter.error((1, 1), "duplicate-slug", f"two manuscripts have the slug '{slug}': also {others}")

@@ -72,6 +72,12 @@ def built_torture(tmp_path_factory) -> Path:
     return build_copy(FIXTURES / "torture", tmp_path_factory.mktemp("torture"))
 
 
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """Articles with topics and other names, in English and Spanish (tests/fixtures/site)."""
+    return build_copy(FIXTURES / "site", tmp_path_factory.mktemp("site"))
+
+
 def publish(*args: str, project: Path):
     """Run `publish ARGS --project PROJECT` in-process and return click's result."""
     command, *rest = args

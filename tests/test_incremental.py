@@ -49,7 +49,11 @@ def test_a_build_with_nothing_to_do_does_not_import_weasyprint_or_pandoc(built: 
 def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(built: Path) -> None:
     path = built / "manuscripts" / f"{NECK}.md"
     path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
-    assert rebuild(built) == [
+    written = rebuild(built)
+    search_index = [p for p in written if p.startswith("web/pagefind/")]
+    assert "web/pagefind/pagefind-entry.json" in search_index  # the page's words are indexed again
+    assert not any(p.startswith("web/pagefind/pagefind.js") for p in search_index)  # unchanged bytes stay put
+    assert [p for p in written if p not in search_index] == [
         "epub/vitamin-b12.epub",
         f"pdf/{NECK}.large-print.pdf", f"pdf/{NECK}.pdf",
         "web/b12-neck-stiffness.html",
@@ -71,8 +75,11 @@ def test_changing_a_print_template_redoes_every_leaflet_and_nothing_else(built: 
 def test_changing_a_web_template_redoes_every_page_and_nothing_else(built: Path) -> None:
     template = built / "styles" / "web" / "article.html"
     template.write_text(template.read_text().replace('<div class="body">', '<div class="body article-body">'))
-    # The index shares the folder's base template, so it is redone too.
-    assert rebuild(built) == [f"web/{slug}.html" for slug in (JOINT, NECK, TESTS)] + ["web/index.html"]
+    # The index, the A–Z and the search page share the folder's base template, so they are redone too;
+    # the search index is made again from the new pages, but its files hold the same bytes (the text
+    # it indexes did not change), so none is written.
+    assert rebuild(built) == ["web/a-z.html"] + [f"web/{slug}.html" for slug in (JOINT, NECK, TESTS)] + \
+        ["web/index.html", "web/search/en-GB.html"]
 
 
 def test_changing_a_booklet_in_publication_yaml_leaves_the_leaflets_alone(built: Path) -> None:
@@ -107,9 +114,10 @@ def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Pa
     lines = result.output.splitlines()
     assert lines[:3] == [f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf",
                          f"wrote output/web/{JOINT}.html"]
-    assert lines[-1] == "built 8 files, 12 up to date, 0 failed"
     data = json.loads(report.read_text())
-    assert len(data["written"]) == 8 and len(data["up_to_date"]) == 12 and data["failed"] == {}
+    assert lines[-1] == f"built {len(data['written'])} files, {len(data['up_to_date'])} up to date, 0 failed"
+    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 8 and data["failed"] == {}
+    assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 15  # 12; A–Z, search page, script
     assert set(data["seconds"]) == {JOINT}
     assert all(0 < mb < 1000 for mb in data["peak_memory_mb"].values())
 

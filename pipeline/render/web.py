@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 from .. import layout
@@ -32,8 +33,7 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
         doc=document, publication=publication, lang=document.lang, dir=direction(document.lang),
         downloads=[replace(d, href=layout.link(d.href, here)) for d in downloads],
         canonical=document.url, labels=labels(theme, document.lang), editions=editions,
-        stylesheet=layout.link(layout.SITE_STYLESHEET, here),
-        home=layout.link(layout.index(layout.split_name(document.slug)[1]), here),
+        site=site_links(here, document.lang, layout.split_name(document.slug)[1]),
         body=web_html(document.body, here), summary=web_html(document.summary.html, here),
         key_points=[(point.title.html, web_html(point.text.html, here)) for point in document.key_points],
         faq=[(item.question.html, web_html(item.answer.html, here)) for item in document.faq],
@@ -49,20 +49,117 @@ class Entry:
     editions: Editions
 
 
+def site_links(here: str, lang: str, shelf: str | None) -> dict[str, str]:
+    """Where a page finds what every page links to, from its own folder: the stylesheet and search
+    script, its shelf's index and A–Z (the sources', or one language's translations), and the
+    search page of its language."""
+    return {"stylesheet": layout.link(layout.SITE_STYLESHEET, here),
+            "search_script": layout.link(layout.SEARCH_SCRIPT, here),
+            "home": layout.link(layout.index(shelf), here), "a_z": layout.link(layout.a_to_z(shelf), here),
+            "search": layout.link(layout.search(lang), here)}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Articles under one topic on an index; `href` None for the articles without a topic."""
+
+    name: str
+    href: str | None
+    entries: list[Entry]
+
+
 def render_index(path: str, entries: list[Entry], publication: Publication, booklets: list[Download],
-                 theme: Theme, lang: str, editions: Editions) -> str:
+                 theme: Theme, lang: str, editions: Editions, shelf: str | None = None,
+                 topics: dict[str, str] | None = None) -> str:
     """An index: the front page (every source article) or one language's (its translations),
-    and the booklets to download."""
+    grouped by topic when articles have topics (`topics`: each topic's name -> its page), and the
+    booklets to download."""
     return environment(theme, WEB).get_template("index.html").render(
-        entries=entries, publication=publication, labels=labels(theme, lang),
-        booklets=[replace(d, href=layout.link(d.href, path)) for d in booklets],
+        entries=entries, groups=topic_groups(entries, topics or {}, path), publication=publication,
+        labels=labels(theme, lang), booklets=[replace(d, href=layout.link(d.href, path)) for d in booklets],
         lang=lang, dir=direction(lang), editions=editions,
         canonical=publication.base_url + ("" if path == layout.INDEX else layout.href(path)),
-        stylesheet=layout.link(layout.SITE_STYLESHEET, path), home=layout.link(path, path),
+        site=site_links(path, lang, shelf),
         pages={entry.document.slug: layout.link(layout.page(entry.document.slug), path) for entry in entries},
         directions={entry.document.slug: direction(entry.document.lang) for entry in entries},
         links={entry.document.slug: {edition.name: layout.link(edition.page, path) for edition in entry.editions.others}
                for entry in entries})
+
+
+def topic_groups(entries: list[Entry], topics: dict[str, str], here: str) -> list[Group]:
+    """The index's groups: each topic (in the order of `topics`) with its articles, then the rest."""
+    if not topics:
+        return []
+    keys = {layout.topic_key(name): name for name in topics}
+    groups = [Group(name, layout.link(page, here), [e for e in entries if layout.topic_key(name) in
+                                                     {layout.topic_key(t) for t in e.document.topics}])
+              for name, page in topics.items()]
+    rest = [entry for entry in entries if not any(layout.topic_key(t) in keys for t in entry.document.topics)]
+    return [group for group in groups if group.entries] + ([Group("", None, rest)] if rest else [])
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article as the A–Z and topic pages list it."""
+
+    title: str  # HTML
+    href: str
+    lang: str
+    dir: str
+    summary: str = ""
+    name: str = ""  # the name it is listed under: its title's text, or one it is also known by
+    anchor: str = ""
+    alias: bool = False
+    also: tuple[str, ...] = ()
+
+
+def render_a_to_z(path: str, documents: list[Document], publication: Publication, theme: Theme, lang: str,
+                  shelf: str | None) -> str:
+    """Every article of a shelf under the letter its title begins with; each name it is also known
+    by is listed in its place too, pointing at the article's entry (so each article is linked once)."""
+    listed = []
+    for document in documents:
+        entry = Listed(document.title.html, layout.link(layout.page(document.slug), path), document.lang,
+                       direction(document.lang), name=document.title.text, anchor=f"a-z-{document.slug}",
+                       also=document.also_known_as)
+        listed += [entry] + [replace(entry, name=alias, alias=True) for alias in document.also_known_as]
+    letters: dict[str, list[Listed]] = {}
+    for entry in sorted(listed, key=lambda e: (sort_key(e.name), e.alias)):
+        letters.setdefault(initial(entry.name), []).append(entry)
+    return environment(theme, WEB).get_template("a-z.html").render(
+        letters=list(letters.items()), publication=publication, labels=labels(theme, lang), lang=lang,
+        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
+        editions=None)
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order without case or accents: "Émile" files with "E"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+def initial(name: str) -> str:
+    """The letter an entry is filed under; names that begin with a digit or a sign go under '#'."""
+    first = sort_key(name)[:1]
+    return first.upper() if first.isalpha() else "#"
+
+
+def render_topic(path: str, topic: str, documents: list[Document], publication: Publication, theme: Theme,
+                 lang: str, shelf: str | None) -> str:
+    """A topic's page: its articles, in the order of the index."""
+    entries = [Listed(d.title.html, layout.link(layout.page(d.slug), path), d.lang, direction(d.lang), d.summary.text)
+               for d in documents]
+    return environment(theme, WEB).get_template("topic.html").render(
+        topic=topic, entries=entries, publication=publication, labels=labels(theme, lang), lang=lang,
+        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
+        editions=None)
+
+
+def render_search(path: str, publication: Publication, theme: Theme, lang: str, shelf: str | None) -> str:
+    """A language's search page: the search script fills it in from Pagefind's index for its language."""
+    return environment(theme, WEB).get_template("search.html").render(
+        publication=publication, labels=labels(theme, lang), lang=lang, dir=direction(lang),
+        canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf), editions=None)
 
 
 def web_html(html: str, page: str) -> str:
