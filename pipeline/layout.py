@@ -17,6 +17,12 @@ DOWNLOADS = "web/downloads/"
 CHAPTERS = "EPUB/"  # where ebooklib puts a booklet's documents inside the EPUB
 
 
+# The site's own pages in web/, which no article may take the name of: the front page, the A–Z,
+# search (and its index's folder) and topics.
+RESERVED_SLUGS = {"index": "the site's front page", "a-z": "the A–Z page", "search": "the search page",
+                  "pagefind": "the search index", "topics": "the topic pages"}
+
+
 def split_name(name: str) -> tuple[str, str | None]:
     """A manuscript's slug, and the language of a translation (None for a source)."""
     slug, _, lang = name.partition(".")
@@ -35,6 +41,8 @@ def name_of_page(path: str) -> str | None:
             or parts[0] in ("topics", "search"):
         return None
     slug = parts[-1].removesuffix(".html")
+    if slug in RESERVED_SLUGS:
+        return None
     name = f"{slug}.{parts[0]}" if len(parts) == 2 else slug
     return name if page(name) == path else None
 

@@ -19,7 +19,7 @@ from .fonts import installed_fonts_digest
 from .languages import problem_with
 from .translations import currency, currency_diagnostics, read_lock, structure_problems
 from . import layout
-from .layout import split_name
+from .layout import RESERVED_SLUGS, split_name
 from .manuscript import manuscript_name
 from .render.theme import Theme
 from .schema import did_you_mean
@@ -27,9 +27,7 @@ from .writer import OUTPUT
 
 MANUSCRIPTS = "manuscripts"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# The site's own pages in web/: the front page, the A–Z, search (and its index's folder) and topics.
-RESERVED_SLUGS = {"index": "the site's front page", "a-z": "the A–Z page", "search": "the search page",
-                  "pagefind": "the search index", "topics": "the topic pages"}
+
 
 
 class ProjectError(UsageError):

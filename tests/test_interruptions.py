@@ -108,6 +108,7 @@ def assert_stopped_mid_build(root: Path, written: list[str], repaired: list[str]
     """The stop landed while the build was still working: once the next build has made every
     output, some of them had not been written by the stopped build, and the next build wrote those."""
     everything = published_outputs(root)
+    written = [path for path in written if not path.startswith("web/pagefind/")]  # the index is made whole again
     assert set(written) <= everything, sorted(set(written) - everything)
     assert len(set(written)) < len(everything), f"the stopped build wrote all {len(everything)} outputs"
     assert (everything - set(written)) & set(repaired), "the next build had nothing left to do"

@@ -1,10 +1,11 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve). make-all is a
+(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve, search). make-all is a
 cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
 alone, counting the pandoc conversions the three commands make between them. serve times edits
-with `publish serve` running (serve_bench.py), beside ours' one-shot edit. Prints a table of
+with `publish serve` running (serve_bench.py), beside ours' one-shot edit; search times Pagefind's
+index and a first search's download (search_bench.py). Prints a table of
 medians and ratios and writes output/benchmarks.json. Timings are reported, never asserted.
 """
 
@@ -22,12 +23,13 @@ import time
 from pathlib import Path
 
 from corpus import make_corpus
+from search_bench import search_run
 from serve_bench import serve_run
 from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve")
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve", "search")
 VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
 
@@ -156,6 +158,9 @@ def main() -> None:
                 results["typst"].append({"cold": timed(lambda: typst_run(root, Path(scratch) / "typst", jobs))})
             if "serve" in wanted:  # last: it edits the corpus with the server running
                 results["serve"].append(serve_run(PUBLISH, root, jobs, slugs, REPO / "styles" / "print" / "leaflet.css"))
+        if "search" in wanted:  # once: corpora of its own, web pages only (BENCH_SEARCH_ARTICLES, default 100,1000)
+            counts = tuple(int(n) for n in os.environ.get("BENCH_SEARCH_ARTICLES", "100,1000").split(","))
+            results["search"].append(search_run(PUBLISH, REPO, Path(scratch), counts))
     summary = summarise(results, count, jobs, runs)
     print_table(summary)
     output = REPO / "output"
@@ -191,7 +196,7 @@ def print_table(summary: dict) -> None:
     print(f"\n{summary['articles']} articles, {summary['jobs']} jobs, median of {summary['runs']} runs")
     print(f"{'measure':<42} {'value':>10}")
     for name, value in summary["seconds"].items():
-        unit = "MB" if "memory" in name else "" if "conversions" in name else "s"
+        unit = "MB" if "memory" in name else "" if "conversions" in name or "KB" in name else "s"
         print(f"{name:<42} {value:>9.3f}{unit}")
     for name, value in summary["ratios"].items():
         print(f"{name:<42} {value:>10.3f}")
