@@ -149,8 +149,7 @@ def write_search(run: Build, published: dict[str, Document]) -> list[str]:
     key = digest([(page, recorded(run, page)) for page in pages], pagefind_version())
     stamp = layout.PAGEFIND + "pagefind-entry.json"
     if pages and run.stale(stamp, key):
-        index = search_index({layout.href(page): (run.writer.root / page).read_text(encoding="utf-8") for page in pages},
-                             run.writer.root / ".tmp")
+        index = search_index(run.writer.root / "web", run.writer.root / ".tmp")
         for name, content in sorted(index.items()):
             if not name.endswith(("-ui.js", "-ui.css", "pagefind-highlight.js")):  # we draw our own results
                 write_if_changed(run, layout.PAGEFIND + name, content, key)

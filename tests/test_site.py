@@ -66,12 +66,15 @@ def test_articles_show_their_other_names(built_site: Path) -> None:
     assert "Neuropathy, Peripheral neuropathy" in page.xpath("string(//*[@class='also-known-as'])")
 
 
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *_args) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def site_url(built_site: Path):
     """The built site on a plain static server, as a host would serve it."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built_site / "output" / "web"))
-    handler.log_message = lambda *_args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site / "output" / "web")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
