@@ -84,7 +84,7 @@ def topic_pages(documents: list[Document], shelf: str | None) -> dict[str, str]:
 
 
 def sort_key(name: str) -> str:
-    from .render.web import sort_key as alphabetical  # noqa: PLC0415
+    from .render.finding import sort_key as alphabetical  # noqa: PLC0415
 
     return alphabetical(name)
 
@@ -110,7 +110,7 @@ def listing_key(documents: list[Document]) -> list:
 
 
 def write_a_to_z(run: Build, shelf: str | None, lang: str, documents: list[Document]) -> str:
-    from .render.web import render_a_to_z  # noqa: PLC0415
+    from .render.finding import render_a_to_z  # noqa: PLC0415
 
     path = layout.a_to_z(shelf)
     key = digest(listing_key(documents), run.project.theme.key("web"), lang, run.project.publication_key)
@@ -121,7 +121,7 @@ def write_a_to_z(run: Build, shelf: str | None, lang: str, documents: list[Docum
 
 
 def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Document], topics: dict[str, str]) -> list[str]:
-    from .render.web import render_topic  # noqa: PLC0415
+    from .render.finding import render_topic  # noqa: PLC0415
 
     for topic, path in topics.items():
         members = [d for d in documents if layout.topic_key(topic) in {layout.topic_key(t) for t in d.topics}]
@@ -135,7 +135,7 @@ def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Docum
 def write_search(run: Build, published: dict[str, Document]) -> list[str]:
     """A search page per language the articles are written in, and Pagefind's index of their pages."""
     from .render.search import pagefind_version, search_index  # noqa: PLC0415
-    from .render.web import render_search  # noqa: PLC0415
+    from .render.finding import render_search  # noqa: PLC0415
 
     made = []
     for lang, shelf in sorted(search_shelves(published).items()):

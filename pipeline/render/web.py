@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 
 from .. import layout
@@ -96,70 +95,6 @@ def topic_groups(entries: list[Entry], topics: dict[str, str], here: str) -> lis
               for name, page in topics.items()]
     rest = [entry for entry in entries if not any(layout.topic_key(t) in keys for t in entry.document.topics)]
     return [group for group in groups if group.entries] + ([Group("", None, rest)] if rest else [])
-
-
-@dataclass(frozen=True)
-class Listed:
-    """An article as the A–Z and topic pages list it."""
-
-    title: str  # HTML
-    href: str
-    lang: str
-    dir: str
-    summary: str = ""
-    name: str = ""  # the name it is listed under: its title's text, or one it is also known by
-    anchor: str = ""
-    alias: bool = False
-    also: tuple[str, ...] = ()
-
-
-def render_a_to_z(path: str, documents: list[Document], publication: Publication, theme: Theme, lang: str,
-                  shelf: str | None) -> str:
-    """Every article of a shelf under the letter its title begins with; each name it is also known
-    by is listed in its place too, pointing at the article's entry (so each article is linked once)."""
-    listed = []
-    for document in documents:
-        entry = Listed(document.title.html, layout.link(layout.page(document.slug), path), document.lang,
-                       direction(document.lang), name=document.title.text, anchor=f"a-z-{document.slug}",
-                       also=document.also_known_as)
-        listed += [entry] + [replace(entry, name=alias, alias=True) for alias in document.also_known_as]
-    letters: dict[str, list[Listed]] = {}
-    for entry in sorted(listed, key=lambda e: (sort_key(e.name), e.alias)):
-        letters.setdefault(initial(entry.name), []).append(entry)
-    return environment(theme, WEB).get_template("a-z.html").render(
-        letters=list(letters.items()), publication=publication, labels=labels(theme, lang), lang=lang,
-        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
-        editions=None)
-
-
-def sort_key(name: str) -> str:
-    """Alphabetical order without case or accents: "Émile" files with "E"."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
-
-
-def initial(name: str) -> str:
-    """The letter an entry is filed under; names that begin with a digit or a sign go under '#'."""
-    first = sort_key(name)[:1]
-    return first.upper() if first.isalpha() else "#"
-
-
-def render_topic(path: str, topic: str, documents: list[Document], publication: Publication, theme: Theme,
-                 lang: str, shelf: str | None) -> str:
-    """A topic's page: its articles, in the order of the index."""
-    entries = [Listed(d.title.html, layout.link(layout.page(d.slug), path), d.lang, direction(d.lang), d.summary.text)
-               for d in documents]
-    return environment(theme, WEB).get_template("topic.html").render(
-        topic=topic, entries=entries, publication=publication, labels=labels(theme, lang), lang=lang,
-        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
-        editions=None)
-
-
-def render_search(path: str, publication: Publication, theme: Theme, lang: str, shelf: str | None) -> str:
-    """A language's search page: the search script fills it in from Pagefind's index for its language."""
-    return environment(theme, WEB).get_template("search.html").render(
-        publication=publication, labels=labels(theme, lang), lang=lang, dir=direction(lang),
-        canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf), editions=None)
 
 
 def web_html(html: str, page: str) -> str:
