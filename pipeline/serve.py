@@ -52,7 +52,7 @@ class News:
         if message["kind"] == "built":
             self.latest = message
         elif message["kind"] == "wrote":  # a page is written only when its manuscript has no errors
-            fixed = {layout.name_of_page(path) for path in message["paths"]}
+            fixed = {layout.name_of_page(path) for path in message["paths"]} - {None}
             self.latest = {**self.latest, "problems": [p for p in self.latest["problems"]
                                                        if p["name"] not in fixed or p["severity"] != "error"]}
         if self.loop is not None:
@@ -111,13 +111,13 @@ class Preview:
         from .build import build  # noqa: PLC0415
         from .writer import Busy  # noqa: PLC0415
 
+        def on_event(happened) -> None:
+            if happened.kind == "wrote":
+                self.news.tell({"kind": "wrote", "paths": [happened.subject]})
+
         started = time.perf_counter()
         if changed:
             self.echo("changed: " + ", ".join(sorted(changed)))
-        def on_event(event) -> None:
-            if event.kind == "wrote":
-                self.news.tell({"kind": "wrote", "paths": [event.subject]})
-
         try:
             result = build(self.root, jobs=self.jobs, cache_dir=self.cache_dir, workers=workers, pages_first=True,
                            on_event=on_event)
@@ -125,16 +125,21 @@ class Preview:
             self.echo(f"not rebuilt: {error}")
             return
         self.generation += 1
-        problems = [problem(d) for d in result.diagnostics]
-        self.news.tell({"kind": "built", "generation": self.generation, "changed": result.written, "problems": problems})
-        for diagnostic in result.diagnostics:  # after the first build: errors, and warnings about the saved files
+        self.news.tell({"kind": "built", "generation": self.generation, "changed": result.written,
+                        "problems": [problem(d) for d in result.diagnostics]})
+        self.report(result, changed, time.perf_counter() - started)
+
+    def report(self, result, changed: set[str], seconds: float) -> None:
+        """The terminal's account of a build: after the first, errors and the saved files' warnings."""
+        for diagnostic in result.diagnostics:
             if not changed or diagnostic.severity == "error" or diagnostic.path in changed:
                 self.echo(str(diagnostic))
         for subject, trace in result.bugs.items():
             self.echo(f"internal error in {subject} (a bug in publish, not in your manuscripts): "
                       f"{trace.strip().splitlines()[-1]}")
-        self.echo(f"{'rebuilt' if changed else 'built'} {len(result.written)} file{'s' * (len(result.written) != 1)} "
-                  f"in {time.perf_counter() - started:.2f} s" + (f", {len(result.failed)} failed" if result.failed else ""))
+        written = len(result.written)
+        self.echo(f"{'rebuilt' if changed else 'built'} {written} file{'s' * (written != 1)} in {seconds:.2f} s"
+                  + (f", {len(result.failed)} failed" if result.failed else ""))
 
 
 def problem(diagnostic: Diagnostic) -> dict:

@@ -227,3 +227,16 @@ def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path)
             if edit == 0:
                 save(root / "manuscripts" / "ok.md", "The body is short.", "The body was edited.")
         assert {process.pid for process in workers.pool._processes.values()} == started  # noqa: SLF001
+
+
+def test_a_written_page_clears_its_own_errors_and_nothing_else() -> None:
+    from pipeline.serve import News
+
+    problems = [{"name": "ok", "severity": "error"}, {"name": None, "severity": "error"},  # publication.yaml
+                {"name": "ok", "severity": "warning"}, {"name": "other", "severity": "error"}]
+    news = News()
+    news.tell({"kind": "built", "generation": 1, "changed": [], "problems": problems})
+    news.tell({"kind": "wrote", "paths": ["web/index.html", "web/a-z.html"]})
+    assert news.latest["problems"] == problems
+    news.tell({"kind": "wrote", "paths": ["web/ok.html"]})
+    assert news.latest["problems"] == problems[1:]
