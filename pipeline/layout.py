@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 
 FORMATS = ("web", "pdf", "epub")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
@@ -60,6 +61,14 @@ def a_to_z(lang: str | None = None) -> str:
 def topic_key(topic: str) -> str:
     """What makes two spellings of a topic the same topic: case and spacing do not count."""
     return " ".join(topic.split()).casefold()
+
+
+def usual_spellings(topics) -> dict[str, str]:
+    """Each topic (by topic_key) under its usual spelling: the commonest; of equals, the first in order."""
+    counts: dict[str, Counter] = {}
+    for name in topics:
+        counts.setdefault(topic_key(name), Counter())[name] += 1
+    return {key: min(spellings, key=lambda name: (-spellings[name], name)) for key, spellings in counts.items()}
 
 
 def topic(name: str, lang: str | None = None) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .render.pdf_links import link_target, reading_order
+from .render.pdf_links import link_target, reading_order, target
+from .render.pdf_tags import children
 from .verify.read_pdf import page_text
 from .verify.reading import normalise
 
@@ -120,7 +121,7 @@ def link_problems(pdf: pikepdf.Pdf) -> list[str]:
         for annotation in page.get("/Annots", []):
             if annotation.get("/Subtype") != "/Link":
                 continue
-            raw = str(annotation.Dest) if "/Dest" in annotation else str(annotation.get("/A", {}).get("/URI", ""))
+            raw = target(annotation).removeprefix("#")
             described = str(annotation.get("/Contents", "")).strip()
             if described in ("", raw):
                 problems.add(f"a link to {raw} is described by {'its raw target' if described else 'nothing'}")
@@ -153,7 +154,7 @@ def drawing_problems(pdf: pikepdf.Pdf, roles: dict[str, list], drawn) -> list[st
 
 def figure_drawing(figure, page) -> tuple[float, float, float, float] | None:
     """The box, in PDF points from the bottom left, of everything drawn in the figure's marked content."""
-    mcids = {int(kid) for kid in flatten_content(figure)}
+    mcids = {int(kid) for kid in children(figure, structure_only=False) if not isinstance(kid, pikepdf.Dictionary)}
     drawn = [item for items in page.objects.values() for item in items if item.get("mcid") in mcids]
     if not drawn:
         return None
@@ -167,12 +168,6 @@ def around(box, drawing, page) -> bool:
         return False
     return drawing is None or (left <= drawing[0] + SLACK and bottom <= drawing[1] + SLACK
                                and right >= drawing[2] - SLACK and top >= drawing[3] - SLACK)
-
-
-def flatten_content(element):
-    kids = element.get("/K")
-    return [kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
-            if not isinstance(kid, pikepdf.Dictionary)]
 
 
 BLOCKS = frozenset({"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/Table", "/Figure", "/BlockQuote"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +27,6 @@ from .writer import OUTPUT
 
 MANUSCRIPTS = "manuscripts"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 
 
 class ProjectError(UsageError):
@@ -304,11 +303,7 @@ def across_articles(project: Project, examined: dict[str, Article]) -> dict[str,
 def topic_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
     """A topic written in ways that differ only in case or spacing would make two topics of one:
     each rarer spelling is warned about, with the usual one (the commonest; of equals, the first)."""
-    spellings: dict[str, Counter] = {}
-    for article in examined.values():
-        for topic, _position in article.topics:
-            spellings.setdefault(layout.topic_key(topic), Counter())[topic] += 1
-    usual = {key: min(counts, key=lambda spelling: (-counts[spelling], spelling)) for key, counts in spellings.items()}
+    usual = layout.usual_spellings(topic for article in examined.values() for topic, _position in article.topics)
     found: dict[str, list[Diagnostic]] = {}
     for name, article in examined.items():
         reporter = Reporter(project.path(name), project.root)

@@ -74,19 +74,11 @@ def write_shelves(run: Build, published: dict[str, Document]) -> list[str]:
 
 def topic_pages(documents: list[Document], shelf: str | None) -> dict[str, str]:
     """Each topic of a shelf's articles, under its usual spelling (the commonest), with its page."""
-    spellings: dict[str, list[str]] = {}
-    for document in documents:
-        for topic in document.topics:
-            spellings.setdefault(layout.topic_key(topic), []).append(topic)
-    usual = {key: min(names, key=lambda name: (-names.count(name), name)) for key, names in spellings.items()}
+    from .render.finding import sort_key  # noqa: PLC0415
+
+    usual = layout.usual_spellings(topic for document in documents for topic in document.topics)
     pages = layout.topic_pages(usual.values(), shelf)
     return {usual[key]: pages[key] for key in sorted(usual, key=lambda key: sort_key(usual[key]))}
-
-
-def sort_key(name: str) -> str:
-    from .render.finding import sort_key as alphabetical  # noqa: PLC0415
-
-    return alphabetical(name)
 
 
 def write_index(run: Build, shelf: str | None, lang: str, names: list[str], published: dict[str, Document],

@@ -42,10 +42,7 @@ def render_a_to_z(path: str, documents: list[Document], publication: Publication
     letters: dict[str, list[Listed]] = {}
     for entry in sorted(listed, key=lambda e: (sort_key(e.name), e.alias)):
         letters.setdefault(initial(entry.name), []).append(entry)
-    return environment(theme, WEB).get_template("a-z.html").render(
-        letters=list(letters.items()), publication=publication, labels=labels(theme, lang), lang=lang,
-        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
-        editions=None)
+    return render_site_page("a-z.html", path, publication, theme, lang, shelf, letters=list(letters.items()))
 
 
 def sort_key(name: str) -> str:
@@ -65,14 +62,18 @@ def render_topic(path: str, topic: str, documents: list[Document], publication: 
     """A topic's page: its articles, in the order of the index."""
     entries = [Listed(d.title.html, layout.link(layout.page(d.slug), path), d.lang, direction(d.lang), d.summary.text)
                for d in documents]
-    return environment(theme, WEB).get_template("topic.html").render(
-        topic=topic, entries=entries, publication=publication, labels=labels(theme, lang), lang=lang,
-        dir=direction(lang), canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf),
-        editions=None)
+    return render_site_page("topic.html", path, publication, theme, lang, shelf, topic=topic, entries=entries)
 
 
 def render_search(path: str, publication: Publication, theme: Theme, lang: str, shelf: str | None) -> str:
     """A language's search page: the search script fills it in from Pagefind's index for its language."""
-    return environment(theme, WEB).get_template("search.html").render(
+    return render_site_page("search.html", path, publication, theme, lang, shelf)
+
+
+def render_site_page(template: str, path: str, publication: Publication, theme: Theme, lang: str,
+                     shelf: str | None, **values) -> str:
+    """One of these pages at `path`, in `lang`, with what its own template shows."""
+    return environment(theme, WEB).get_template(template).render(
         publication=publication, labels=labels(theme, lang), lang=lang, dir=direction(lang),
-        canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf), editions=None)
+        canonical=publication.base_url + layout.href(path), site=site_links(path, lang, shelf), editions=None,
+        **values)

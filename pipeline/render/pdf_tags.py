@@ -27,15 +27,14 @@ PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
 
 def mend_tags(pdf: pikepdf.Pdf) -> None:
-    root = pdf.Root.StructTreeRoot
-    mark_furniture(pdf)
+    root, tree = pdf.Root.StructTreeRoot, ParentTree(pdf)
+    mark_furniture(pdf, tree)
     for table in list(elements(root, "/Table")):
         scope_header_cells(table)
     for first, later in continuations(list(block_elements(root))):
-        fold_table(pdf, first, later)
+        fold_table(pdf, first, later, tree)
     for figure in elements(root, "/Figure"):
         place_figure(figure)
-    tree = ParentTree(pdf)
     for listing in list(elements(root, "/L")):
         if any(kid.get("/S") == "/Div" for kid in children(listing)):
             pair_terms(pdf, listing, tree)
@@ -124,7 +123,7 @@ def header_width(table) -> int:
     return sum(len(children(row)) for head in parts(table, "/THead") for row in children(head))
 
 
-def fold_table(pdf: pikepdf.Pdf, first, later) -> None:
+def fold_table(pdf: pikepdf.Pdf, first, later, tree: ParentTree) -> None:
     """Move `later`'s body rows into `first` and turn its repeated header into an artifact."""
     ids = {str(old.get("/ID")): new.get("/ID") for old, new in zip(header_cells(later), header_cells(first))}
     target = parts(first, "/TBody")[-1]
@@ -135,7 +134,7 @@ def fold_table(pdf: pikepdf.Pdf, first, later) -> None:
             for cell in children(row):
                 relink_headers(cell, ids)
     for head in parts(later, "/THead"):
-        make_artifacts(pdf, head)
+        make_artifacts(pdf, head, tree)
     remove(later)
 
 
@@ -149,16 +148,16 @@ def relink_headers(cell, ids: dict) -> None:
         attributes.Headers = pikepdf.Array([ids.get(str(h), h) for h in attributes.Headers])
 
 
-def make_artifacts(pdf: pikepdf.Pdf, element) -> None:
+def make_artifacts(pdf: pikepdf.Pdf, element, tree: ParentTree) -> None:
     """Mark the content of `element` as artifact in its page's content stream and untag it."""
     by_page: dict = {}
     for page, mcid in marked_content(element):
         by_page.setdefault(page.objgen, (page, set()))[1].add(mcid)
     for page, mcids in by_page.values():
-        untag(pdf, page, mcids)
+        untag(pdf, page, mcids, tree)
 
 
-def untag(pdf: pikepdf.Pdf, page, mcids: set[int], properties=None) -> None:
+def untag(pdf: pikepdf.Pdf, page, mcids: set[int], tree: ParentTree, properties=None) -> None:
     """Turn the page's marked content `mcids` into artifacts, with `properties` if given, and
     take them out of the parent tree."""
     instructions = []
@@ -169,21 +168,20 @@ def untag(pdf: pikepdf.Pdf, page, mcids: set[int], properties=None) -> None:
                 else ([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
         instructions.append((operands, operator))
     page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    entries = ParentTree(pdf).page(page)
+    entries = tree.page(page)
     for mcid in mcids:
         entries[mcid] = pikepdf.Object.parse(b"null")
 
 
-def mark_furniture(pdf: pikepdf.Pdf) -> None:
+def mark_furniture(pdf: pikepdf.Pdf, tree: ParentTree) -> None:
     """Content whose element the structure tree does not reach (WeasyPrint's page-margin boxes)
     becomes a pagination artifact."""
     reached = {element.objgen for element in elements(pdf.Root.StructTreeRoot, None)}
-    tree = ParentTree(pdf)
     for page in pdf.pages:
         loose = {mcid for mcid, element in enumerate(tree.page(page))
                  if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached}
         if loose:
-            untag(pdf, page, loose, PAGINATION)
+            untag(pdf, page, loose, tree, PAGINATION)
 
 
 def place_figure(figure) -> None:
