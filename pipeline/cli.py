@@ -165,7 +165,7 @@ def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, projec
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        run_serve(project, host, port, jobs or os.cpu_count() or 1, cache_dir, lambda line: click.echo(line))
+        run_serve(project, host, port, jobs or os.cpu_count() or 1, cache_dir, click.echo)
     except KeyboardInterrupt:
         click.echo("stopped: every output is whole; the last build is recorded")
 

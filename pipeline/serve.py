@@ -38,6 +38,7 @@ KEEP_ALIVE_SECONDS = 15
 PREVIEW_SCALE = 1.5  # leaflet pages as images at 108 dpi
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9-]+)?$")
 ASSETS = Path(__file__).parent / "templates"
+FRESH = {"Cache-Control": "no-store"}  # nothing a preview serves may be cached: the next save changes it
 
 
 @dataclass
@@ -236,11 +237,11 @@ def application(preview: Preview):
 
     async def events(_request):
         return StreamingResponse(preview.news.stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
+                                 headers=FRESH)
 
     async def script(_request):
         return Response((ASSETS / "serve.js").read_bytes(), media_type="text/javascript",
-                        headers={"Cache-Control": "no-store"})
+                        headers=FRESH)
 
     async def leaflet_page(request):
         name, variant = request.path_params["name"], request.query_params.get("variant", "standard")
@@ -254,13 +255,13 @@ def application(preview: Preview):
         number = request.path_params["number"]
         if number == "count":
             return Response(json.dumps({"pages": await asyncio.to_thread(page_count, path)}),
-                            media_type="application/json", headers={"Cache-Control": "no-store"})
+                            media_type="application/json", headers=FRESH)
         if number == "pdf":
-            return FileResponse(path, media_type="application/pdf", headers={"Cache-Control": "no-store"})
+            return FileResponse(path, media_type="application/pdf", headers=FRESH)
         if not number.isdigit():
             raise HTTPException(404)
         image = await asyncio.to_thread(page_image, path, int(number))
-        return Response(image, media_type="image/png", headers={"Cache-Control": "no-store"})
+        return Response(image, media_type="image/png", headers=FRESH)
 
     routes = [
         Route(f"{PREFIX}/events", events),
@@ -297,7 +298,7 @@ def PagesWithScript(preview: Preview):  # noqa: N802 - a class made on demand: s
         def file_response(self, full_path, stat_result, scope, status_code=200):
             if not str(full_path).endswith(".html"):
                 response = super().file_response(full_path, stat_result, scope, status_code)
-                response.headers["Cache-Control"] = "no-store"
+                response.headers.update(FRESH)
                 return response
             served = Path(full_path).resolve().relative_to((preview.output / "web").resolve()).as_posix()
             page = Path(full_path).read_text(encoding="utf-8")
@@ -309,7 +310,7 @@ def PagesWithScript(preview: Preview):  # noqa: N802 - a class made on demand: s
 def html_response(page: str, status_code: int = 200):
     from starlette.responses import HTMLResponse  # noqa: PLC0415
 
-    return HTMLResponse(page, status_code, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(page, status_code, headers=FRESH)
 
 
 def with_script(page: str, shows: str, leaflet: str | None = None) -> str:
@@ -345,9 +346,9 @@ def page_count(path: Path) -> int:
 def page_image(path: Path, number: int) -> bytes:
     from starlette.exceptions import HTTPException  # noqa: PLC0415
 
-    if not 1 <= number <= page_count(path):
+    stat = path.stat()  # once: the count and the page must come from the same version of the file
+    if not 1 <= number <= pages_in(str(path), stat.st_mtime_ns, stat.st_size):
         raise HTTPException(404)
-    stat = path.stat()
     return rendered_page(str(path), stat.st_mtime_ns, stat.st_size, number)
 
 
