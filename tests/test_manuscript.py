@@ -60,6 +60,31 @@ def test_each_markdown_field_is_read_on_its_own(tmp_path: Path) -> None:
     assert (tables[0].head, tables[0].body) == ((("Name", "Value"),), (("One", "1"),))
 
 
+
+def test_fields_written_in_one_pandoc_call_come_apart_whole(tmp_path: Path) -> None:
+    """parts.lua writes every field's HTML in one call and cuts it at markers. A field whose own raw
+    HTML holds the marker makes it write each on its own; a field with footnotes is always
+    written alone, so that its notes are numbered from 1 under its own prefix."""
+    text = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
+    text = text.replace("answer: Yes, it is.", "answer: |\n      Yes, it is.[^a]\n\n      [^a]: An answer's note.")
+    path = tmp_path / "together.md"
+    path.write_text(text + "\nA body note.[^b]\n\n[^b]: The body's note.\n")
+    together = convert(load(path), STYLE)
+    path.write_text(path.read_text().replace("summary: A short summary",
+                                             "summary: |\n  <!--parts.lua: next piece-->\n\n  A short summary"))
+    alone = convert(load(path), STYLE)
+    for parsed in (together, alone):
+        assert parsed.title.part.html == "A valid article"
+        assert parsed.summary.part.html.lstrip().startswith("<p>A short summary that cites a source <span")
+        assert parsed.key_points[0][0].part.html == "One point"
+        assert parsed.key_points[0][1].part.html == "The point is short."
+        assert parsed.faq[0][0].part.html == "Is this a question?"
+        assert 'id="faq-0-answer-fn1"' in parsed.faq[0][1].part.html
+        assert 'id="fn1"' in parsed.body.part.html and "The body’s note." in parsed.body.part.html
+        assert parsed.references[0].html == 'A source. <a href="https://example.org/">https://example.org/</a>.'
+    # the same HTML, but for the marker (a comment, which the sanitiser removes) in the summary
+    assert together.summary.part.html == alone.summary.part.html.lstrip()
+    assert [f.part for f in together.fragments[2:]] == [f.part for f in alone.fragments[2:]]
 def test_citations_are_found_in_every_field() -> None:
     parsed = convert(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"), STYLE)
     cited_in = {fragment.loc[0] if fragment.loc else "body" for fragment in parsed.fragments

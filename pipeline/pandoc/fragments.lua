@@ -52,6 +52,7 @@ local function make_ids_unique(fragments, reserved)
       return link
     end
   end
+  if next(moved) == nil then return fragments end  -- the usual case: spares a walk over every element
   for index, blocks in ipairs(fragments) do
     fragments[index] = blocks:walk {Link = follow}
   end

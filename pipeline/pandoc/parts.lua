@@ -11,12 +11,49 @@ local function is_inline_field(key)
   return key == 'title' or key == 'subtitle' or key:match('/question$') or key:match('^key%-points/')
 end
 
-local function write_html(blocks, meta, inline)
+local function as_written(blocks, inline)
   -- An inline field that is one paragraph is written without <p>.
   if inline and #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
-    blocks = {pandoc.Plain(blocks[1].content)}
+    return {pandoc.Plain(blocks[1].content)}
   end
+  return blocks
+end
+
+local function write_html(blocks, meta)
   return pandoc.write(pandoc.Pandoc(blocks, meta), 'html5', html_options)
+end
+
+-- The HTML writer costs about a millisecond a call however little it writes, and an article
+-- has dozens of small fields. So pieces are written in one call, each after a marker, and
+-- cut apart at the markers. If a piece's own raw HTML holds the marker, the count shows it
+-- and each piece is written on its own instead.
+local MARKER = '<!--parts.lua: next piece-->'
+
+local function split(text, separator)
+  local parts, from = {}, 1
+  while true do
+    local at = text:find(separator, from, true)
+    table.insert(parts, text:sub(from, at and at - 1))
+    if not at then return parts end
+    from = at + #separator
+  end
+end
+
+local function write_pieces(pieces, meta)
+  local blocks = pandoc.Blocks{}
+  for _, piece in ipairs(pieces) do
+    blocks:insert(pandoc.RawBlock('html', MARKER))
+    blocks:extend(piece)
+  end
+  local parts = split(write_html(blocks, meta), MARKER)
+  table.remove(parts, 1)  -- what came before the first marker: nothing
+  if #parts ~= #pieces then
+    local alone = {}
+    for index, piece in ipairs(pieces) do alone[index] = write_html(piece, meta) end
+    return alone
+  end
+  for index, part in ipairs(parts) do parts[index] = part:gsub('^\n', ''):gsub('\n$', '') end
+  return parts
 end
 
 -- Each fragment is written on its own, so pandoc numbers its footnotes fn1, fn2... again in
@@ -34,21 +71,26 @@ local function write_text(blocks, meta)
   return pandoc.write(pandoc.Pandoc(blocks, meta), 'plain', html_options)
 end
 
+-- Gives every in-text citation an id; tells whether the fragment has footnotes.
 local function number_citations(div, citations)
-  return div:walk {
+  local has_notes = false
+  local numbered = div:walk {
     Cite = function(cite)
       local id = 'cite-' .. (#citations + 1)
       local keys = {}
       for _, citation in ipairs(cite.citations) do table.insert(keys, citation.id) end
       table.insert(citations, {id = id, fragment = div.attributes.fragment, keys = keys})
       return pandoc.Span(cite.content, pandoc.Attr(id, {'citation'}, {{'cites', table.concat(keys, ' ')}}))
-    end
+    end,
+    Note = function() has_notes = true end,
   }
+  return numbered, has_notes
 end
 
-local function reference_entries(refs, meta)
+-- Each entry of the bibliography, and the inlines its HTML is written from.
+local function reference_entries(refs)
   -- Citeproc writes each entry as a paragraph of two spans: the number and the entry.
-  local entries = {}
+  local entries, bodies = {}, {}
   for _, entry in ipairs(refs.content) do
     local number, body = pandoc.Inlines{}, pandoc.Inlines{}
     for _, inline in ipairs(entry.content[1].content) do
@@ -61,11 +103,11 @@ local function reference_entries(refs, meta)
     table.insert(entries, {
       id = entry.identifier:gsub('^ref%-', ''),
       number = pandoc.utils.stringify(number):gsub('%.%s*$', ''),
-      html = write_html({pandoc.Plain(body)}, meta, true),
       text = pandoc.utils.stringify(body),
     })
+    table.insert(bodies, body)
   end
-  return entries
+  return entries, bodies
 end
 
 function Writer(doc, opts)
@@ -73,20 +115,33 @@ function Writer(doc, opts)
   -- Fragments are written with the language alone: the whole metadata (every reference) was
   -- converted again for each of the article's dozens of writes, a tenth of its conversion.
   local meta = pandoc.Meta{lang = doc.meta.lang}
+  -- What to write as HTML: {blocks, the record its html goes in}. A fragment with footnotes
+  -- is written alone, since each numbers its notes from fn1; the rest are written together.
+  local together, alone = {}, {}
   for _, block in ipairs(doc.blocks) do
     if block.t == 'Div' and block.attributes.fragment then
-      local div = number_citations(block, result.citations)
-      table.insert(result.fragments, {
-        key = div.attributes.fragment,
-        html = own_footnote_ids(write_html(div.content, meta, is_inline_field(div.attributes.fragment)),
-                                div.attributes.fragment),
+      local key = block.attributes.fragment
+      local div, has_notes = number_citations(block, result.citations)
+      local fragment = {
+        key = key,
         -- Plain text of the front-matter fields, for metadata; the body needs none.
-        text = div.attributes.fragment ~= 'body' and write_text(div.content, meta) or nil,
+        text = key ~= 'body' and write_text(div.content, meta) or nil,
         blocks = block.content,
-      })
+      }
+      table.insert(result.fragments, fragment)
+      table.insert(has_notes and alone or together, {as_written(div.content, is_inline_field(key)), fragment})
     elseif block.t == 'Div' and block.identifier == 'refs' then
-      result.references = reference_entries(block, meta)
+      local bodies
+      result.references, bodies = reference_entries(block)
+      for index, entry in ipairs(result.references) do
+        table.insert(together, {{pandoc.Plain(bodies[index])}, entry})
+      end
     end
   end
+  for _, job in ipairs(alone) do job[2].html = write_html(job[1], meta) end
+  local pieces = {}
+  for index, job in ipairs(together) do pieces[index] = job[1] end
+  for index, html in ipairs(write_pieces(pieces, meta)) do together[index][2].html = html end
+  for _, fragment in ipairs(result.fragments) do fragment.html = own_footnote_ids(fragment.html, fragment.key) end
   return pandoc.json.encode(result)
 end
