@@ -73,15 +73,16 @@ class Build:
         self.result.skipped.append(path)
         return False
 
-    def write(self, path: str, content: bytes, key: str) -> None:
-        """Write one output; a failed write (a full disk) leaves the previous file as it was."""
+    def write(self, path: str, content: bytes, key: str, seconds: float | None = None) -> None:
+        """Write one output (made in `seconds`, when it was made alone); a failed write (a full
+        disk) leaves the previous file as it was."""
         try:
             self.writer.write(path, content, key)
         except OSError as error:
             self.fail(path, f"could not write it: {error.strerror or error}", [path])
             return
         self.result.written.append(path)
-        self.on_event(Event("wrote", path))
+        self.on_event(Event("wrote", path, seconds))
 
     def make(self, path: str, key: str, render) -> None:
         """Render one output in this process and write it; a bug in rendering it is reported as one
@@ -283,8 +284,9 @@ def receive_rendered(run: Build, outcome) -> None:
     elif outcome.bug:
         run.fail_bug(slug, outcome.bug, layout.article_outputs(slug))
     else:
+        alone = len(outcome.value.files) == 1
         for path, content in sorted(outcome.value.files.items()):
-            run.write(path, content, output_key(run, path, slug))
+            run.write(path, content, output_key(run, path, slug), outcome.seconds if alone else None)
         for path, bug in sorted(outcome.value.bugs.items()):
             run.fail_bug(path, bug, [path, layout.download(path)] if layout.is_download_source(path) else [path])
     run.on_event(Event("article", slug))

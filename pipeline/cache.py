@@ -8,6 +8,7 @@ whose outputs stay published while the manuscript has errors.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,17 +36,35 @@ def entry_type():
 class ArticleCache:
     """One JSON file per article under a folder (output/.cache/articles, or --cache-dir's articles/)."""
 
+    # A process that builds again and again (publish serve) keeps the entries it has read, by
+    # the file's identity and stamp: reading and validating each again costs a build about
+    # 0.25 ms an article, a quarter of a second at 1,000 articles.
+    kept: dict[Path, tuple[tuple, CacheEntry]] | None = None
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    @classmethod
+    def keep_in_memory(cls) -> None:
+        cls.kept = {}
 
     def path(self, slug: str) -> Path:
         return self.folder / f"{slug}.json"
 
     def load(self, slug: str) -> CacheEntry | None:
+        path = self.path(slug)
         try:
-            return entry_type().validate_json(self.path(slug).read_bytes())
+            with path.open("rb") as file:
+                stamp = os.fstat(file.fileno())
+                stamp = (stamp.st_dev, stamp.st_ino, stamp.st_mtime_ns, stamp.st_size)
+                if self.kept is not None and (kept := self.kept.get(path)) and kept[0] == stamp:
+                    return kept[1]
+                entry = entry_type().validate_json(file.read())
         except (OSError, ValueError):
             return None  # no entry, or one this version cannot read: the article is examined again
+        if self.kept is not None:
+            self.kept[path] = (stamp, entry)
+        return entry
 
     def store(self, article: Article, previous: CacheEntry | None) -> CacheEntry:
         published = article.document or (previous.published if previous else None)

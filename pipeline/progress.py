@@ -20,7 +20,7 @@ class Event:
 
     kind: str  # start (a stage with `detail` articles), article (one done), wrote, failed
     subject: str  # the stage, the article's slug or the output's path
-    detail: object = None  # the stage's number of articles, or why something failed
+    detail: object = None  # the stage's number of articles, why something failed, or the seconds an output took
 
 
 @contextmanager

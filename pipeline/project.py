@@ -58,7 +58,7 @@ class Project:
     def cache_root(self) -> Path:
         return self.cache_dir or self.output / CACHE
 
-    @property
+    @cached_property
     def cache(self) -> ArticleCache:
         return ArticleCache(self.cache_root / "articles")
 

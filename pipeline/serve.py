@@ -33,7 +33,7 @@ from .layout import VARIANTS
 from .writer import OUTPUT
 
 PREFIX = "/__serve"
-WATCH_STEP_MS = 30  # a save's changes are gathered until this long passes without another
+WATCH_STEP_MS = 10  # a save's changes are gathered until this long passes without another
 KEEP_ALIVE_SECONDS = 15
 PREVIEW_SCALE = 1.5  # leaflet pages as images at 108 dpi
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9-]+)?$")
@@ -114,7 +114,7 @@ class Preview:
 
         def on_event(happened) -> None:
             if happened.kind == "wrote":
-                self.news.tell({"kind": "wrote", "paths": [happened.subject]})
+                self.news.tell({"kind": "wrote", "paths": [happened.subject], "seconds": happened.detail})
 
         started = time.perf_counter()
         if changed:
@@ -154,9 +154,11 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
     """Build, then serve and rebuild on every change until Ctrl-C."""
     import uvicorn  # noqa: PLC0415
 
+    from .cache import ArticleCache  # noqa: PLC0415
     from .workers import Workers  # noqa: PLC0415
 
     listening = bind(host, port)
+    ArticleCache.keep_in_memory()
     preview = Preview(root, jobs, cache_dir, echo)
     changes: queue.Queue = queue.Queue()
     stop = threading.Event()

@@ -131,3 +131,19 @@ def test_a_renamed_manuscript_is_rebuilt_under_its_new_name_everywhere(project: 
     assert "wrote output/epub/all-articles.epub" in result.output
     verified = publish("verify", project=project)
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_kept_cache_entry_is_read_again_once_its_file_changes(built: Path, monkeypatch) -> None:
+    """publish serve keeps cache entries in memory between builds; a build that rewrites one must
+    not be answered from memory with the old examination."""
+    from pipeline.cache import ArticleCache
+
+    monkeypatch.setattr(ArticleCache, "kept", {})
+    cache = ArticleCache(built / "output" / ".cache" / "articles")
+    first = cache.load(NECK)
+    assert cache.load(NECK) is first  # kept: not read again
+    path = built / "manuscripts" / f"{NECK}.md"
+    path.write_text(path.read_text().replace("\ntitle: ", "\ntitle: Kept? ", 1))
+    rebuild(built)
+    again = cache.load(NECK)
+    assert again is not first and again.article.key != first.article.key
