@@ -130,17 +130,21 @@ class Build:
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
           page_size: str | None = None, jobs: int | None = None, on_event=None,
-          cache_dir: Path | None = None, workers=None, pages_first: bool = False) -> BuildResult:
+          cache_dir: Path | None = None, workers=None, pages_first: bool = False, shard=None) -> BuildResult:
     """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest.
 
-    `workers` lends the build a pool kept warm between builds (publish serve) instead of its own;
-    `pages_first` renders every stale web page before laying out any leaflet, so that a preview
-    shows an edited page without waiting for print."""
+    `workers` lends the build a pool kept warm between builds (publish serve, a Dask cluster)
+    instead of its own; `pages_first` renders every stale web page before laying out any
+    leaflet, so that a preview shows an edited page without waiting for print; a `shard`
+    (shards.Shard) builds only its slice of the articles, and no site or booklets."""
     from .workers import Workers  # noqa: PLC0415
 
     result = BuildResult()
     with exclusive(root.resolve() / OUTPUT):
         project = load_project(root, slugs, cache_dir)
+        if shard is not None:
+            project.chosen = shard.holds(project.chosen)
+            project.unusable &= set(project.chosen)
         result.diagnostics += project.diagnostics
         if project.publication is None:
             result.failed["publication.yaml"] = "publication.yaml has errors; nothing was built"
@@ -152,14 +156,18 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             with nullcontext(workers) if workers else Workers(jobs or os.cpu_count() or 1) as pool:
                 examine(run, pool)
                 render_articles(run, pool)
-            if "epub" in formats:
+            if "epub" in formats and shard is None:
                 write_booklets(run)
-            if "web" in formats:
+            if "web" in formats and shard is None:
                 from .site import write_site  # noqa: PLC0415 - the site stage, which uses this module's helpers
 
                 write_site(run)
         finally:
             record(run)  # also when interrupted: what was finished is recorded
+        if shard is not None:
+            from .shards import write_stamp  # noqa: PLC0415
+
+            write_stamp(output, shard, formats, page_size)
     result.diagnostics = deduplicate(result.diagnostics)
     return result
 

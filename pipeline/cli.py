@@ -110,26 +110,67 @@ def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
     return chosen
 
 
+def parse_shard(_ctx, _param, value: str | None):
+    from .shards import Shard, ShardError
+
+    try:
+        return value and Shard.parse(value)
+    except ShardError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--format", "formats", default="web,pdf,epub", show_default=True, callback=parse_formats,
               help="Formats to build, comma-separated.")
 @click.option("--page-size", type=click.Choice(["A4", "A5", "letter"]), help="Leaflet paper size (default: publication.yaml's).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the per-article work on this Dask cluster.")
+@click.option("--shard", metavar="K/N", callback=parse_shard,
+              help="Build only the K-th of N slices of the articles (a CI matrix; publish merge joins them).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @cache_dir_option
 @project_option
 def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, jobs: int | None,
-          report: Path | None, cache_dir: Path | None, project: Path) -> None:
+          scheduler: str | None, shard, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
+    from contextlib import nullcontext
+
     from .build import build as run_build
+
+    cluster = nullcontext()
+    if scheduler:
+        from .cluster import ClusterWorkers
+
+        cluster = ClusterWorkers(scheduler)  # before anything is written: an unreachable one is a usage error
+    with cluster as workers:
+        finish_build(lambda on_event: run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir,
+                                                workers=workers, shard=shard), report)
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@cache_dir_option
+@project_option
+def merge(folders: tuple[Path, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
+    """Join the shards' output folders (build --shard K/N) into output/.
+
+    Then build the site and the booklets, which need every article."""
+    from .shards import merge as run_merge
+
+    finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), report)
+
+
+def finish_build(run, report: Path | None) -> None:
+    """Run a build with progress shown, print its account, and exit as its result says."""
     from .progress import progress_reporter
     from .writer import Busy
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
         with progress_reporter() as on_event:
-            result = run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir)
+            result = run(on_event)
     except Busy as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ from pathlib import Path
 from . import layout
 from .article import file_size
 from .config import Limits, Publication
+from .deadline import TimeLimit, time_limit
 from .document import Document
 from .editions import Editions
 from .project import Project, examine_fresh
@@ -35,10 +36,6 @@ class InternalError(Exception):
     def __init__(self, subject: str, trace: str) -> None:
         super().__init__(f"{subject}: {trace.strip().splitlines()[-1]}")
         self.trace = trace
-
-
-class TimeLimit(BaseException):  # not an Exception: handlers of ordinary errors must not swallow it
-    """An article took longer than limits: seconds-per-article."""
 
 
 @dataclass
@@ -116,36 +113,19 @@ def perform(task) -> Outcome:
     """Run one task within its time limit."""
     started = time.perf_counter()
     outcome = Outcome(task.slug)
-    previous = signal.signal(signal.SIGALRM, _time_is_up)
-    # The alarm repeats: an exception raised while the interpreter runs a garbage-collection
-    # callback is swallowed, so one alarm alone could be lost.
-    _ALARM["armed"] = True
-    signal.setitimer(signal.ITIMER_REAL, task.limit, 0.25)
     try:
-        outcome.value = task()
+        with time_limit(task.limit):
+            outcome.value = task()
     except TimeLimit:
-        _ALARM["armed"] = False
         outcome.limit = f"took longer than the limit of {task.limit:g} s"
     except LIMIT_ERRORS as error:
         outcome.limit = f"is too deeply nested or too large to handle ({type(error).__name__})"
     except Exception:  # noqa: BLE001 - a bug: its traceback goes to the user, the build goes on
         outcome.bug = traceback.format_exc()
-    finally:
-        _ALARM["armed"] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     outcome.seconds = time.perf_counter() - started
     outcome.peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     outcome.worker = os.getpid()
     return outcome
-
-
-_ALARM = {"armed": False}
-
-
-def _time_is_up(_signum, _frame) -> None:
-    if _ALARM["armed"]:
-        raise TimeLimit()
 
 
 def preload() -> None:

@@ -97,3 +97,33 @@ def test_limits_are_configurable(project: Path, limits: dict, message: str) -> N
     result = publish("check", project=project)
     assert result.exit_code == 1
     assert message in result.output
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_the_time_limit_stops_work_in_any_thread(where: str) -> None:
+    """Local workers run a task in their main thread (SIGALRM); Dask workers in threads of their
+    own, which no signal reaches (a timer thread raises there instead)."""
+    import threading
+
+    from pipeline.deadline import TimeLimit, time_limit
+
+    outcome = {}
+
+    def busy() -> None:
+        started = time.monotonic()
+        try:
+            with time_limit(0.2):
+                while time.monotonic() - started < 5:
+                    sum(range(1000))
+        except TimeLimit:
+            outcome["stopped after"] = time.monotonic() - started
+        time.sleep(0.6)  # no late TimeLimit escapes the block
+        outcome["finished"] = True
+
+    if where == "main thread":
+        busy()
+    else:
+        thread = threading.Thread(target=busy)
+        thread.start()
+        thread.join(timeout=10)
+    assert outcome.get("finished") and outcome.get("stopped after", 0) >= 0.2, outcome  # stopped, not at 5 s

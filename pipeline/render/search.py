@@ -10,10 +10,12 @@ files for the one writer to put under web/pagefind/.
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+ENTRY = "pagefind-entry.json"  # the index's table of contents: languages, their hashes and page counts
 EXCLUDED = [".downloads", ".languages", ".entry-languages", "nav", ".backlink", ".footnote-back"]
 
 
@@ -26,8 +28,19 @@ def search_index(site: Path, scratch: Path) -> dict[str, bytes]:
         # running already (a library user, a test driving a browser).
         with ThreadPoolExecutor(max_workers=1) as thread:
             thread.submit(asyncio.run, write_index(site, Path(folder))).result()
-        return {path.relative_to(folder).as_posix(): path.read_bytes()
-                for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+        files = {path.relative_to(folder).as_posix(): path.read_bytes()
+                 for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+    if ENTRY in files:
+        files[ENTRY] = languages_in_order(files[ENTRY])
+    return files
+
+
+def languages_in_order(entry: bytes) -> bytes:
+    """Pagefind lists the languages in the order it met their pages, which follows the order the
+    file system lists them in: sorted, the same site gives the same bytes on every machine."""
+    data = json.loads(entry)
+    data["languages"] = dict(sorted(data.get("languages", {}).items()))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 async def write_index(site: Path, folder: Path) -> None:

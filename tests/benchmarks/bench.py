@@ -1,11 +1,14 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve, search). make-all is a
+(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve, search,
+cluster, shards, scale). make-all is a
 cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
 alone, counting the pandoc conversions the three commands make between them. serve times edits
 with `publish serve` running (serve_bench.py), beside ours' one-shot edit; search times Pagefind's
-index and a first search's download (search_bench.py). Prints a table of
+index and a first search's download (search_bench.py); cluster, shards and scale run builds on
+a loopback Dask cluster, as a two-shard CI matrix, and on corpora of growing size
+(cluster_bench.py; scale is opt-in, it builds 1,000 articles). Prints a table of
 medians and ratios and writes output/benchmarks.json. Timings are reported, never asserted.
 """
 
@@ -22,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from cluster_bench import cluster_run, scale_run, shards_run
 from corpus import make_corpus
 from search_bench import search_run
 from serve_bench import serve_run
@@ -29,7 +33,8 @@ from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve", "search")
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve", "search",
+             "cluster", "shards")  # and "scale", only when named
 VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
 
@@ -156,11 +161,18 @@ def main() -> None:
                 results["make-all"].append(make_all(root, jobs))
             if "typst" in wanted:
                 results["typst"].append({"cold": timed(lambda: typst_run(root, Path(scratch) / "typst", jobs))})
+            if "cluster" in wanted:
+                results["cluster"].append(cluster_run(root))
+            if "shards" in wanted:
+                results["shards"].append(shards_run(root, Path(scratch)))
             if "serve" in wanted:  # last: it edits the corpus with the server running
                 results["serve"].append(serve_run(PUBLISH, root, jobs, slugs, REPO / "styles" / "print" / "leaflet.css"))
         if "search" in wanted:  # once: corpora of its own, web pages only (BENCH_SEARCH_ARTICLES, default 100,1000)
             counts = tuple(int(n) for n in os.environ.get("BENCH_SEARCH_ARTICLES", "100,1000").split(","))
             results["search"].append(search_run(PUBLISH, REPO, Path(scratch), counts))
+        if "scale" in wanted:  # once: corpora of BENCH_SCALE_ARTICLES articles (default 100,1000)
+            counts = tuple(int(n) for n in os.environ.get("BENCH_SCALE_ARTICLES", "100,1000").split(","))
+            results["scale"].append(scale_run(REPO, Path(scratch), counts))
     summary = summarise(results, count, jobs, runs)
     print_table(summary)
     output = REPO / "output"
@@ -196,7 +208,8 @@ def print_table(summary: dict) -> None:
     print(f"\n{summary['articles']} articles, {summary['jobs']} jobs, median of {summary['runs']} runs")
     print(f"{'measure':<42} {'value':>10}")
     for name, value in summary["seconds"].items():
-        unit = "MB" if "memory" in name else "" if "conversions" in name or "KB" in name else "s"
+        unit = ("MB" if "memory" in name else
+                "" if any(word in name for word in ("conversions", "KB", "speed-up", " / ")) else "s")
         print(f"{name:<42} {value:>9.3f}{unit}")
     for name, value in summary["ratios"].items():
         print(f"{name:<42} {value:>10.3f}")
