@@ -35,7 +35,10 @@ def free_port() -> int:
 def timed_build(root: Path, *options: str) -> float:
     shutil.rmtree(root / "output", ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run([str(BIN / "publish"), "build", "--project", str(root), *options], check=True, env=ENV, **QUIET)
+    finished = subprocess.run([str(BIN / "publish"), "--debug", "build", "--project", str(root), *options],
+                              capture_output=True, text=True, env=ENV)
+    if finished.returncode != 0:
+        raise RuntimeError(f"publish build {' '.join(options)} exited {finished.returncode}:\n{finished.stderr[-4000:]}")
     return time.perf_counter() - started
 
 
