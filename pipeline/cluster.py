@@ -69,7 +69,7 @@ def file_sha256(path: Path) -> str | None:
 
 
 class ClusterWorkers:
-    """The Workers interface (run, warm, a context) over a Dask client."""
+    """What a build asks of its workers (run, and a context to hold them) over a Dask client."""
 
     def __init__(self, address: str) -> None:
         try:
@@ -86,9 +86,6 @@ class ClusterWorkers:
 
     def __exit__(self, *_exc) -> None:
         self.client.close()
-
-    def warm(self) -> None:
-        self.client.run(warm)
 
     def run(self, tasks: list, on_done) -> list[str]:
         """Run tasks on the cluster, largest first, calling on_done(outcome) as each comes back;

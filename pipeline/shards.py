@@ -21,7 +21,8 @@ from .diagnostics import UsageError
 from .fingerprint import digest, folder_digest, tool_digest
 from .fonts import installed_fonts_digest
 from .layout import split_name
-from .writer import LOCK, MANIFEST, OUTPUT, TEMPORARY, OutputWriter, atomic_write, exclusive, read_manifest
+from .writer import (LOCK, MANIFEST, OUTPUT, TEMPORARY, OutputWriter, atomic_write, exclusive, read_manifest,
+                     read_tools)
 
 STAMP = "shard.json"
 
@@ -100,13 +101,9 @@ def merge(root: Path, folders: list[Path], cache_dir: Path | None = None, on_eve
         for folder in folders:
             copy_outputs(folder, output, cache_dir)
             manifest.update(read_manifest(folder))
-        OutputWriter(output, tools_of(folders[0])).write_manifest(manifest)
+        OutputWriter(output, read_tools(folders[0])).write_manifest(manifest)
     return build(root, formats=tuple(stamp["formats"]), page_size=stamp["page-size"], cache_dir=cache_dir,
                  on_event=on_event)
-
-
-def tools_of(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("tools", {})
 
 
 def copy_outputs(folder: Path, output: Path, cache_dir: Path | None) -> None:
