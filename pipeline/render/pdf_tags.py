@@ -171,8 +171,7 @@ def untag(pdf: pikepdf.Pdf, page, mcids: set[int], tree: ParentTree, properties=
     # The stream is rewritten as bytes, not parsed into operators and written back (a tenth of a
     # leaflet's time): WeasyPrint opens marked content only as `/Tag <</MCID n>> BDC`, and writes
     # text as hex strings, so nothing else in the stream can match.
-    contents = pikepdf.Page(page)
-    contents.contents_coalesce()
+    pikepdf.Page(page).contents_coalesce()  # one stream, however many the page had
     page.Contents = pdf.make_stream(MARKED_CONTENT.sub(swap, page.Contents.read_bytes()))
     entries = tree.page(page)
     for mcid in mcids:
