@@ -10,13 +10,13 @@ only here.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import UsageError
+from .fingerprint import file_digest
 from .workers import Outcome, perform, preload
 
 CONNECT_SECONDS = 10
@@ -45,7 +45,7 @@ class Sent:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = self.source_date_epoch
-        if self.manuscript is not None and file_sha256(self.manuscript[0]) != self.manuscript[1]:
+        if self.manuscript is not None and file_digest(self.manuscript[0]) != self.manuscript[1]:
             raise OtherFiles(f"the worker on {os.uname().nodename} reads a different {self.manuscript[0]} than "
                              "this machine: start the workers where the project's files are at the same path")
         return perform(self.task)
@@ -59,13 +59,6 @@ def warm() -> None:
     if not _WARM["done"]:
         preload()
         _WARM["done"] = True
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 class ClusterWorkers:
@@ -115,4 +108,4 @@ def manuscript_of(task) -> tuple[Path, str] | None:
     if project is None:
         return None
     path = project.path(task.slug)
-    return path, file_sha256(path)
+    return path, file_digest(path)

@@ -63,6 +63,11 @@ def topic_key(topic: str) -> str:
     return " ".join(topic.split()).casefold()
 
 
+def has_topic(topics, topic: str) -> bool:
+    """Whether an article's topics name `topic`, however spelt."""
+    return topic_key(topic) in {topic_key(name) for name in topics}
+
+
 def usual_spellings(topics) -> dict[str, str]:
     """Each topic (by topic_key) under its usual spelling: the commonest; of equals, the first in order."""
     counts: dict[str, Counter] = {}

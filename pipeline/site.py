@@ -116,7 +116,7 @@ def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Docum
     from .render.finding import render_topic  # noqa: PLC0415
 
     for topic, path in topics.items():
-        members = [d for d in documents if layout.topic_key(topic) in {layout.topic_key(t) for t in d.topics}]
+        members = [d for d in documents if layout.has_topic(d.topics, topic)]
         key = digest(topic, listing_key(members), run.project.theme.key("web"), lang, run.project.publication_key)
         if run.stale(path, key):
             run.make(path, key, lambda topic=topic, path=path, members=members: render_topic(
@@ -126,7 +126,7 @@ def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Docum
 
 def write_search(run: Build, published: dict[str, Document]) -> list[str]:
     """A search page per language the articles are written in, and Pagefind's index of their pages."""
-    from .render.search import pagefind_version, search_index  # noqa: PLC0415
+    from .render.search import ENTRY, pagefind_version, search_index  # noqa: PLC0415
     from .render.finding import render_search  # noqa: PLC0415
 
     made = []
@@ -137,10 +137,10 @@ def write_search(run: Build, published: dict[str, Document]) -> list[str]:
             run.make(path, key, lambda path=path, lang=lang, shelf=shelf: render_search(
                 path, run.project.publication, run.project.theme, lang, shelf).encode("utf-8"))
         made.append(path)
-    pages = [layout.page(name) for name in published if recorded(run, layout.page(name))]
-    key = digest([(page, recorded(run, page)) for page in pages], pagefind_version())
-    stamp = layout.PAGEFIND + "pagefind-entry.json"
-    if pages and run.stale(stamp, key):
+    pages = {page: sha256 for name in published for page in [layout.page(name)]
+             for sha256 in [recorded(run, page)] if sha256}
+    key = digest(list(pages.items()), pagefind_version())
+    if pages and run.stale(layout.PAGEFIND + ENTRY, key):
         index = search_index(run.writer.root / "web", run.writer.root / ".tmp")
         for name, content in sorted(index.items()):
             if not name.endswith(("-ui.js", "-ui.css", "pagefind-highlight.js")):  # we draw our own results

@@ -89,11 +89,9 @@ def topic_groups(entries: list[Entry], topics: dict[str, str], here: str) -> lis
     """The index's groups: each topic (in the order of `topics`) with its articles, then the rest."""
     if not topics:
         return []
-    keys = {layout.topic_key(name): name for name in topics}
-    groups = [Group(name, layout.link(page, here), [e for e in entries if layout.topic_key(name) in
-                                                     {layout.topic_key(t) for t in e.document.topics}])
+    groups = [Group(name, layout.link(page, here), [e for e in entries if layout.has_topic(e.document.topics, name)])
               for name, page in topics.items()]
-    rest = [entry for entry in entries if not any(layout.topic_key(t) in keys for t in entry.document.topics)]
+    rest = [entry for entry in entries if not any(layout.has_topic(entry.document.topics, name) for name in topics)]
     return [group for group in groups if group.entries] + ([Group("", None, rest)] if rest else [])
 
 
