@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SOURCE_DATE_EPOCH
+from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH
+
+sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+from cluster_bench import LoopbackCluster, free_port  # noqa: E402 - the bench's cluster, started the same way
 
 pytestmark = pytest.mark.slow  # a cluster of three processes, and a build on it
 BIN = Path(sys.executable).parent
@@ -35,44 +37,7 @@ async def dask_setup(worker):
 '''
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Cluster:
-    """`dask scheduler` and `dask worker`s on loopback, stopped at the end."""
-
-    def __init__(self, folder: Path, preloads: list[Path | None]) -> None:
-        self.address = f"tcp://127.0.0.1:{free_port()}"
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": folder}
-        self.scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
-                                           self.address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
-        self.workers = [subprocess.Popen([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--no-nanny",
-                                          "--no-dashboard", "--host", "127.0.0.1",
-                                          *(["--preload", str(preload)] if preload else [])], **quiet)
-                        for preload in preloads]
-        self.wait_for_workers(len(preloads))
-
-    def wait_for_workers(self, count: int) -> None:
-        from distributed import Client
-
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(count, timeout=60)
-            self.pids = set(client.run(os.getpid).values())
-
-    def stop(self) -> None:
-        for process in [*self.workers, self.scheduler]:
-            process.terminate()
-        for process in [*self.workers, self.scheduler]:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def build_on(cluster: Cluster, root: Path, *options: str) -> subprocess.CompletedProcess:
+def build_on(cluster: LoopbackCluster, root: Path, *options: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "CI": "1"}
     return subprocess.run([str(PUBLISH), "build", "--project", str(root), "--scheduler", cluster.address, *options],
                           capture_output=True, text=True, env=env, timeout=600)
@@ -90,12 +55,12 @@ def copy_site(destination: Path) -> Path:
 
 @pytest.fixture
 def cluster(tmp_path: Path):
-    started = Cluster(tmp_path, [None, None])
+    started = LoopbackCluster([None, None], tmp_path)
     yield started
     started.stop()
 
 
-def test_a_build_on_the_cluster_is_byte_identical_to_a_local_build(cluster: Cluster, built_site: Path,
+def test_a_build_on_the_cluster_is_byte_identical_to_a_local_build(cluster: LoopbackCluster, built_site: Path,
                                                                    tmp_path: Path) -> None:
     root = copy_site(tmp_path / "on-cluster")
     report = tmp_path / "report.json"
@@ -111,7 +76,7 @@ def test_a_build_on_the_cluster_is_byte_identical_to_a_local_build(cluster: Clus
 def test_a_worker_that_dies_mid_build_has_its_articles_retried_elsewhere(built_site: Path, tmp_path: Path) -> None:
     preload = tmp_path / "dies_on_its_first_task.py"
     preload.write_text(DIES_ON_ITS_FIRST_TASK)
-    cluster = Cluster(tmp_path, [preload, None])
+    cluster = LoopbackCluster([preload, None], tmp_path)
     try:
         root = copy_site(tmp_path / "one-dies")
         finished = build_on(cluster, root)

@@ -3,18 +3,19 @@ Pagefind (one index per language), read from the built files and used in Chromiu
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import sys
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, SOURCE_DATE_EPOCH, publish
+from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, publish
 from pipeline.gates import axe_violations
+
+sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+from search_bench import static_site  # noqa: E402 - the bench serves the site the same way
 
 ARTICLES = {  # page -> (a word of its title, a word of its summary, its language's search page)
     "b12-basics.html": ("basics", "blood", "search/en-GB.html"),
@@ -66,18 +67,11 @@ def test_articles_show_their_other_names(built_site: Path) -> None:
     assert "Neuropathy, Peripheral neuropathy" in page.xpath("string(//*[@class='also-known-as'])")
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *_args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_site: Path):
     """The built site on a plain static server, as a host would serve it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site / "output" / "web")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with static_site(built_site / "output" / "web") as url:
+        yield url
 
 
 SEARCH = """async (words) => {

@@ -42,25 +42,47 @@ def timed_build(root: Path, *options: str) -> float:
     return time.perf_counter() - started
 
 
+class LoopbackCluster:
+    """`dask scheduler` and single-threaded `dask worker`s on loopback, started from this
+    environment (a worker given a preload script runs it); stop() ends them all."""
+
+    def __init__(self, preloads: list[Path | None], folder: Path | None = None) -> None:
+        from distributed import Client
+
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                                           self.address.rsplit(":", 1)[1], "--no-dashboard"], cwd=folder, **QUIET)
+        self.workers = [subprocess.Popen([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--no-nanny",
+                                          "--no-dashboard", "--host", "127.0.0.1",
+                                          *(["--preload", str(preload)] if preload else [])], cwd=folder, **QUIET)
+                        for preload in preloads]
+        try:
+            with Client(self.address, timeout=60) as client:
+                client.wait_for_workers(len(preloads), timeout=60)
+                self.pids = set(client.run(os.getpid).values())
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            process.terminate()
+        for process in [*self.workers, self.scheduler]:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def cluster_run(root: Path) -> dict:
     """Cold builds on a loopback cluster of 1 and of 2 worker processes."""
-    from distributed import Client
-
     results = {}
     for workers in (1, 2):
-        address = f"tcp://127.0.0.1:{free_port()}"
-        processes = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
-                                       address.rsplit(":", 1)[1], "--no-dashboard"], **QUIET)]
-        processes += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
-                                        "--no-dashboard", "--host", "127.0.0.1"], **QUIET) for _ in range(workers)]
+        cluster = LoopbackCluster([None] * workers)
         try:
-            with Client(address, timeout=60) as client:
-                client.wait_for_workers(workers, timeout=60)
-            results[f"cold, {workers} worker{'s' * (workers > 1)}"] = timed_build(root, "--scheduler", address)
+            results[f"cold, {workers} worker{'s' * (workers > 1)}"] = timed_build(root, "--scheduler", cluster.address)
         finally:
-            for process in processes:
-                process.terminate()
-                process.wait(timeout=30)
+            cluster.stop()
     results["speed-up, 2 workers vs 1"] = results["cold, 1 worker"] / results["cold, 2 workers"]
     return results
 

@@ -12,6 +12,7 @@ import os
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -51,6 +52,17 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def static_site(folder: Path):
+    """`folder` on a plain static server on loopback, as a host would serve it; yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
 def first_search_bytes(web: Path) -> int:
     """What the browser fetches from pagefind/ for one search on the search page (the page's own
     HTML, stylesheet and script excepted)."""
@@ -58,19 +70,14 @@ def first_search_bytes(web: Path) -> int:
 
     from pipeline.gates import CHROMIUM, CHROMIUM_FLAGS
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(web)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     fetched: dict[str, int] = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.on("response", lambda response: "/pagefind/" in response.url
-                    and fetched.setdefault(response.url, len(response.body())))
-            page.goto(f"http://127.0.0.1:{server.server_port}/search/en-GB.html?q=vitamin")
-            page.locator("ol.search-results a").first.wait_for(timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            browser.close()
-    finally:
-        server.shutdown()
+    with static_site(web) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.on("response", lambda response: "/pagefind/" in response.url
+                and fetched.setdefault(response.url, len(response.body())))
+        page.goto(f"{url}search/en-GB.html?q=vitamin")
+        page.locator("ol.search-results a").first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        browser.close()
     return sum(fetched.values())
