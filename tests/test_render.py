@@ -228,6 +228,38 @@ def test_fetcher_reads_only_project_files(tmp_path: Path) -> None:
             fetcher.fetch(url)
 
 
+def parsed_shape(element) -> tuple:
+    """An element as (tag, attributes, text, kids, tail), comments dropped and the text after them kept."""
+    text, kids = element.text or "", []
+    for kid in element:
+        if isinstance(kid.tag, str):
+            kids.append(parsed_shape(kid))
+        elif kids:
+            kids[-1] = (*kids[-1][:4], kids[-1][4] + (kid.tail or ""))
+        else:
+            text += kid.tail or ""
+    return element.tag, dict(element.attrib), text, kids, element.tail or ""
+
+
+@pytest.mark.parametrize("project", ["built_samples", "built_torture", "built_translations", "built_other"])
+def test_leaflets_are_parsed_into_the_tree_weasyprints_own_parser_builds(request, project: str) -> None:
+    """Leaflets are parsed by lxml for speed; WeasyPrint's HTML5 parser must see the same document."""
+    import tinyhtml5
+
+    from pipeline.project import check_project
+    from pipeline.render import leaflet
+
+    checked = check_project(request.getfixturevalue(project))
+    publication, theme = checked.project.publication, checked.project.theme
+    assert checked.good
+    for article in checked.good:
+        for variant in leaflet.STYLESHEETS:
+            html = leaflet.leaflet_html(article.document, publication, variant, "A4", theme)
+            ours = parsed_shape(leaflet.element_tree(html))
+            assert ours == parsed_shape(tinyhtml5.parse(html, namespace_html_elements=False)), article.slug
+            assert ours[0] == "html" and len(ours[3]) == 2  # head and body, not a fragment
+
+
 # --- EPUB ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("project, booklet", [("built_samples", "vitamin-b12"), ("built_other", "all-articles"),
