@@ -30,19 +30,49 @@ MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
 def mend_tags(pdf: pikepdf.Pdf) -> None:
-    root, tree = pdf.Root.StructTreeRoot, ParentTree(pdf)
-    mark_furniture(pdf, tree)
-    for table in list(elements(root, "/Table")):
+    tree, found = ParentTree(pdf), Structure(pdf.Root.StructTreeRoot)
+    mark_furniture(pdf, tree, found.reached)
+    for table in found.roles.get("/Table", []):
         scope_header_cells(table)
-    for first, later in continuations(list(block_elements(root))):
+    gone: set = set()  # what the repeated headers held: out of the tree, not to be mended
+    for first, later in list(continuations(found.blocks)):
+        gone.update(*(Structure(head).reached for head in parts(later, "/THead")))
         fold_table(pdf, first, later, tree)
-    for figure in elements(root, "/Figure"):
+    for figure in found.kept("/Figure", gone):
         place_figure(figure)
-    for listing in list(elements(root, "/L")):
+    for listing in found.kept("/L", gone):
         if any(kid.get("/S") == "/Div" for kid in children(listing)):
             pair_terms(pdf, listing, tree)
-    for item in list(elements(root, "/LI")):
+    # Pairing terms makes items, but each holds only its LBody: none needs gathering.
+    for item in found.kept("/LI", gone):
         gather_item_body(pdf, item, tree)
+
+
+class Structure:
+    """The structure tree walked once (each step of pikepdf costs): its elements by role,
+    outermost first; the blocks of content (not containers) in reading order; and every
+    element's object number, as `reached`."""
+
+    def __init__(self, root) -> None:
+        self.roles: dict[str, list] = {}
+        self.blocks: list = []
+        self.reached: set = set()
+        self.walk(root, in_block=False)
+
+    def kept(self, role: str, gone: set) -> list:
+        return [element for element in self.roles.get(role, []) if element.objgen not in gone]
+
+    def walk(self, element, in_block: bool) -> None:
+        for kid in children(element):
+            role = kid.get("/S")
+            if role is None:
+                continue
+            self.roles.setdefault(str(role), []).append(kid)
+            self.reached.add(kid.objgen)
+            block = str(role) in BLOCK_ROLES
+            if block and not in_block:
+                self.blocks.append(kid)
+            self.walk(kid, in_block or block)
 
 
 def children(element, structure_only: bool = True) -> list:
@@ -52,15 +82,6 @@ def children(element, structure_only: bool = True) -> list:
         return []
     kids = kids if isinstance(kids, pikepdf.Array) else [kids]
     return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) or not structure_only]
-
-
-def elements(element, role: str | None):
-    """Every structure element of a role (or of any, for None) under `element`, outermost first."""
-    for kid in children(element):
-        if "/S" in kid and role in (None, kid.S):
-            yield kid
-        if "/S" in kid:
-            yield from elements(kid, role)
 
 
 def remove(element) -> None:
@@ -82,15 +103,6 @@ class ParentTree:
 
     def set(self, key: int, element) -> None:
         self.numbers[self.index[key]] = element
-
-
-def block_elements(element):
-    """Structure elements that are blocks of content (not containers), in reading order."""
-    for kid in children(element):
-        if kid.get("/S") in BLOCK_ROLES:
-            yield kid
-        elif "/S" in kid:
-            yield from block_elements(kid)
 
 
 def parts(table, role: str) -> list:
@@ -178,10 +190,9 @@ def untag(pdf: pikepdf.Pdf, page, mcids: set[int], tree: ParentTree, properties=
         entries[mcid] = pikepdf.Object.parse(b"null")
 
 
-def mark_furniture(pdf: pikepdf.Pdf, tree: ParentTree) -> None:
+def mark_furniture(pdf: pikepdf.Pdf, tree: ParentTree, reached: set) -> None:
     """Content whose element the structure tree does not reach (WeasyPrint's page-margin boxes)
     becomes a pagination artifact."""
-    reached = {element.objgen for element in elements(pdf.Root.StructTreeRoot, None)}
     for page in pdf.pages:
         loose = {mcid for mcid, element in enumerate(tree.page(page))
                  if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached}
