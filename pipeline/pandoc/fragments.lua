@@ -59,6 +59,37 @@ local function make_ids_unique(fragments, reserved)
   return fragments
 end
 
+-- Citeproc numbers the references in the order they are first cited; the items of one citation
+-- ([@b; @a]) are put in that order here, so that they print as [1, 2]. The style does not sort
+-- them itself: a <sort> costs citeproc its Unicode collation tables, about 60 ms a conversion
+-- (a third of it), to compare numbers.
+local function order_citations(fragments)
+  local number, count = {}, 0
+  local function order(cite)
+    local items = {}
+    for index, citation in ipairs(cite.citations) do
+      if not number[citation.id] then
+        count = count + 1
+        number[citation.id] = count
+      end
+      items[index] = {citation = citation, key = number[citation.id], index = index}
+    end
+    if #items < 2 then return nil end
+    table.sort(items, function(a, b)
+      if a.key ~= b.key then return a.key < b.key end
+      return a.index < b.index
+    end)
+    local citations = {}
+    for index, item in ipairs(items) do citations[index] = item.citation end
+    cite.citations = citations
+    return cite
+  end
+  for index, blocks in ipairs(fragments) do
+    fragments[index] = blocks:walk {Cite = order}
+  end
+  return fragments
+end
+
 function Reader(input, opts)
   local article = pandoc.json.decode(tostring(input), false)
   local reserved = {}
@@ -67,7 +98,7 @@ function Reader(input, opts)
   for _, fragment in ipairs(article.fragments) do
     table.insert(parsed, pandoc.read(fragment.text, 'markdown', opts).blocks)
   end
-  parsed = make_ids_unique(parsed, reserved)
+  parsed = order_citations(make_ids_unique(parsed, reserved))
   local blocks = pandoc.Blocks{}
   for index, fragment in ipairs(article.fragments) do
     blocks:insert(pandoc.Div(parsed[index], pandoc.Attr('', {}, {{'fragment', fragment.key}})))
