@@ -47,11 +47,11 @@ def test_weasyprint_alone_fails_the_gate_in_each_way_we_mend(built_torture: Path
         assert any(problem.startswith(expected) for problem in problems), expected
 
 
-def test_running_footer_is_a_pagination_artifact(built_samples: Path) -> None:
+def test_page_footer_is_a_pagination_artifact(built_samples: Path) -> None:
     with pikepdf.open(built_samples / "output" / "pdf" / "b12-joint-stiffness.pdf") as pdf:
         assert len(pdf.pages) > 1
         for number, page in enumerate(pdf.pages, start=1):
-            footer = [mcid for mcid, run in page_runs(page) if run.text.startswith(f"Page {number} of")]
+            footer = [mcid for mcid, run in page_runs(page) if f"Page {number} of" in run.text]
             assert footer == [None], number  # drawn, and in no tagged content
             artifacts = [operands[1] for operands, _ in pikepdf.parse_content_stream(page, "BDC")
                          if operands[0] == "/Artifact"]

@@ -164,3 +164,20 @@ def test_outputs_carry_no_script_but_the_json_ld_and_the_search(built_samples: P
         assert scripts in ([], ['<script type="application/ld+json">']), path.name
     text = search.sub("", outputs_text(built_samples, skip=("pagefind",)).replace('<script type="application/ld+json">', ""))
     assert "<script" not in text
+
+
+@pytest.mark.parametrize("text", ['a "quoted" \\ word', "ends the string\"; } body { color: red", "</style><script>x()</script>",
+                                  "line\nbreak, tab\tand  two spaces", "Folleto · Versión 2", "رقم النشرة PIL-0042"])
+def test_text_in_the_leaflets_style_stays_one_css_string(text: str) -> None:
+    """The footer's words (from manuscripts and publication.yaml) go into the leaflet's <style> as CSS
+    strings: each must read back as exactly its text, and none can close the style element."""
+    import tinycss2
+
+    from pipeline.render.theme import css_string
+
+    for isolate in (False, True):
+        written = str(css_string(text, isolate))
+        tokens = [token for token in tinycss2.parse_component_value_list(written) if token.type != "whitespace"]
+        assert [token.type for token in tokens] == ["string"]
+        assert tokens[0].value == ("\u2066" + text + "\u2069" if isolate else text)
+        assert "<" not in written and "\n" not in written

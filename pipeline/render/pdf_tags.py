@@ -4,8 +4,8 @@
 2. A table that breaks across pages is tagged as one Table per page, each later one with
    the header row again. The later parts are folded into the first: their body rows move
    over, and their repeated header becomes an artifact (drawn, but not read out twice).
-3. The running footer (a page-margin box) is tagged, but its elements hang outside the
-   structure tree: it becomes a pagination artifact, as page furniture should be.
+3. The footer (the bottom page-margin box) is tagged, but hangs outside the structure tree:
+   it becomes a pagination artifact, as page furniture should be.
 4. A figure's bounding box is in CSS pixels from the page's top; PDF wants points from its bottom.
 5. A definition list is tagged as a list whose items are its terms, with the definitions
    loose beside them (the print HTML makes each <dd> a <div> so that they can be told

@@ -163,6 +163,7 @@ def _environment(theme: Theme, folder: str, _content_hash: str) -> jinja2.Enviro
     env.filters["html"] = Markup
     env.filters["long_date"] = long_date
     env.filters["json_ld"] = json_ld
+    env.filters["css_string"] = css_string
     env.filters["direction_of"] = text_direction
     return env
 
@@ -172,6 +173,15 @@ def long_date(value: date, lang: str) -> str:
 
     found = language(lang)
     return format_date(value, format="long", locale=found.babel_locale if found else "en")
+
+
+def css_string(value, isolate: bool = False) -> Markup:
+    """Text as a quoted CSS string for a style element: anything but letters, digits and spaces
+    as a hex escape (whose one following space CSS takes as its end), so that no text can end
+    the string, or the style. `isolate` keeps a left-to-right run (a code, a number) whole
+    inside right-to-left text (U+2066 ... U+2069)."""
+    text = f"\u2066{value}\u2069" if isolate else str(value)
+    return Markup('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"')
 
 
 def json_ld(data: dict) -> Markup:
