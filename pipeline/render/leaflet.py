@@ -52,7 +52,7 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
 def collector_paused():
     """No cycle collection while a leaflet is laid out, one after it. WeasyPrint allocates
     enough to run the collector hundreds of times per leaflet, and everything it leaves for
-    the collector is garbage by the end (a twenty-fifth of the time, no more memory at peak)."""
+    the collector is garbage by the end (2-4% of the time, no more memory at peak)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -65,7 +65,7 @@ def collector_paused():
 
 def parsed(html: str, base_url: str, fetcher):
     """The leaflet as WeasyPrint's HTML document, parsed by libxml2 through lxml instead of by
-    WeasyPrint's own HTML5 parser, which is pure Python and a twentieth of a leaflet's time.
+    WeasyPrint's own HTML5 parser, which is pure Python and 3% of a leaflet's time.
     The HTML is the print template around pandoc's and nh3's output, well formed, where both
     parsers build the same tree (a test holds them to it on every fixture)."""
     import cssselect2  # noqa: PLC0415
