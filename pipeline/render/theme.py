@@ -176,11 +176,12 @@ def long_date(value: date, lang: str) -> str:
 
 
 def css_string(value, isolate: bool = False) -> Markup:
-    """Text as a quoted CSS string for a style element: anything but letters, digits and spaces
-    as a hex escape (whose one following space CSS takes as its end), so that no text can end
-    the string, or the style. `isolate` keeps a left-to-right run (a code, a number) whole
-    inside right-to-left text (U+2066 ... U+2069)."""
-    text = f"\u2066{value}\u2069" if isolate else str(value)
+    """Text as a quoted CSS string for a style element, its white space collapsed as in HTML
+    text: anything but letters, digits and spaces as a hex escape (whose one following space
+    CSS takes as its end), so that no text can end the string, or the style. `isolate` keeps a
+    left-to-right run (a code, a number) whole inside right-to-left text (U+2066 ... U+2069)."""
+    text = " ".join(str(value).split())
+    text = f"\u2066{text}\u2069" if isolate else text
     return Markup('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"')
 
 
