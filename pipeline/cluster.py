@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .diagnostics import UsageError
 from .fingerprint import file_digest
-from .workers import Outcome, perform, preload
+from .workers import Outcome, largest_first, perform, preload
 
 CONNECT_SECONDS = 10
 
@@ -85,7 +85,7 @@ class ClusterWorkers:
         return the slugs of tasks that failed on every worker that tried them (killed workers)."""
         from distributed import as_completed  # noqa: PLC0415
 
-        tasks = sorted(tasks, key=lambda task: (-task.size, task.slug))
+        tasks = largest_first(tasks)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         batch = uuid.uuid4().hex[:8]
         futures = {self.client.submit(Sent(task, epoch, manuscript_of(task)), key=f"{type(task).__name__}-{task.slug}-"
