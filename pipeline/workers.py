@@ -253,6 +253,7 @@ class Workers:
         leave them running (or the interpreter waiting for them at exit)."""
         if self.pool is None:
             return
+        results = self.pool._result_queue  # noqa: SLF001 - see below
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in self.processes:
             if process.is_alive():
@@ -261,4 +262,8 @@ class Workers:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+        # A worker stopped while it sent an outcome leaves the pool's thread waiting for the rest,
+        # and the interpreter's exit waiting for that thread. With the workers gone, this process
+        # holds the last writing end of their pipe: closing it ends the wait.
+        results._writer.close()  # noqa: SLF001
         self.pool = None

@@ -222,3 +222,34 @@ def test_a_failed_write_keeps_the_previous_output(project: Path, monkeypatch) ->
     monkeypatch.setattr(writer.os, "fsync", real_fsync)
     assert publish("build", project=project).exit_code == 0
     assert leaflet.read_bytes() != before
+
+
+def half_an_answer(written: Path) -> None:
+    """Begin an answer on the pool's result pipe and never finish it: a worker stopped while it
+    sent a large outcome (a leaflet's bytes) leaves the pipe so."""
+    import gc
+    import multiprocessing.queues
+    import struct
+
+    results = next(o for o in gc.get_objects() if isinstance(o, multiprocessing.queues.SimpleQueue))
+    os.write(results._writer.fileno(), struct.pack("!i", 1000) + b"only ten b")  # a header for 1,000 bytes
+    written.touch()
+    time.sleep(600)
+
+
+def test_stopping_the_pool_ends_its_wait_for_an_unfinished_answer(tmp_path: Path) -> None:
+    """The pool's thread reads that answer to its end; once the workers are stopped, nothing would
+    end it, and the interpreter's exit waits for that thread: an interrupted build never exited."""
+    from pipeline.workers import Workers, preload_nothing
+
+    workers = Workers(2, preload_work=preload_nothing)
+    pool = workers.start_pool()
+    written = tmp_path / "written"
+    pool.submit(half_an_answer, written)
+    workers.processes = list(pool._processes.values())  # as run_in_pool keeps them, to stop them
+    while not written.exists():  # the answer is in the pipe: the pool's thread will wait for the rest
+        time.sleep(0.01)
+    thread = pool._executor_manager_thread
+    workers.stop()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
