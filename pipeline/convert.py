@@ -1,20 +1,17 @@
-"""The one pandoc call per article: every Markdown part, citations numbered, to HTML and AST."""
+"""One pandoc conversion per article: every Markdown part, citations numbered, to HTML and AST."""
 
 from __future__ import annotations
 
 import datetime
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .manuscript import Manuscript, Reference
 from .pandoc_ast import FragmentFacts, read_fragment
+from .pandoc_process import ConversionError, converted
 from .sanitize import clean_html
 
-PANDOC_DIR = Path(__file__).parent / "pandoc"
-FRAGMENT_READER = PANDOC_DIR / "fragments.lua"
-PARTS_WRITER = PANDOC_DIR / "parts.lua"
 CITATION_STYLE = "numeric.csl"  # in the styles folder
 BODY_KEY = "body"
 # Ids the page templates use; a body heading with one of them gets a suffix instead.
@@ -26,10 +23,6 @@ RESERVED_IDS = (*TEMPLATE_PARTS, *(f"{part}-title" for part in TEMPLATE_PARTS),
 CSL_DATES = frozenset({"accessed", "available-date", "event-date", "issued", "original-date", "submitted"})
 CSL_NAMES = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
                        "compiler", "contributor", "director", "illustrator", "interviewer", "recipient"})
-
-
-class ConversionError(Exception):
-    """Pandoc could not read or convert a manuscript."""
 
 
 @dataclass(frozen=True)
@@ -146,30 +139,13 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         "reserved-ids": RESERVED_IDS,
         "fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments],
         "references": [csl_item(ref) for ref in manuscript.front.references],
+        "csl": str(citation_style),
     }
-    output = run_pandoc(json.dumps(article, ensure_ascii=False), "--citeproc", "--csl", str(citation_style),
-                        timeout=timeout)
+    parts = converted(article, timeout)
     try:
-        return read_parts(json.loads(output), {fragment_key(f.loc): f.loc for f in fragments})
+        return read_parts(parts, {fragment_key(f.loc): f.loc for f in fragments})
     except RecursionError:
         raise ConversionError("the content is nested too deeply to read") from None
-
-
-def run_pandoc(article_json: str, *options: str, timeout: float | None = None) -> str:
-    import pypandoc  # noqa: PLC0415 - locates the pandoc binary; a build with nothing to do never needs it
-
-    # A 64 MB allocation area: pandoc's collector runs less often, about 7% less time for 3% more
-    # memory at peak (177 → 183 MB on a sample article).
-    command = [pypandoc.get_pandoc_path(), "+RTS", "-A64m", "-RTS", "--sandbox", "--from", str(FRAGMENT_READER),
-               "--to", str(PARTS_WRITER), *options]
-    try:
-        process = subprocess.run(command, input=article_json, capture_output=True, text=True, encoding="utf-8",
-                                 timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise ConversionError(f"pandoc took longer than the limit of {timeout:g} s") from None
-    if process.returncode != 0:
-        raise ConversionError(process.stderr.strip() or f"pandoc exited with status {process.returncode}")
-    return process.stdout
 
 
 def read_parts(output: dict, locs: dict[str, tuple]) -> Converted:

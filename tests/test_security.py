@@ -145,14 +145,38 @@ def test_fetcher_refuses_files_outside_its_folders(tmp_path: Path, target: str) 
 def test_pandoc_runs_sandboxed(monkeypatch, project: Path) -> None:
     import subprocess
 
-    from pipeline import convert
+    from pipeline import pandoc_process
 
     commands = []
-    real_run = subprocess.run
-    monkeypatch.setattr(convert.subprocess, "run", lambda command, **kw: commands.append(command) or real_run(command, **kw))
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(pandoc_process.subprocess, "Popen",
+                        lambda command, **kw: commands.append(command) or real_popen(command, **kw))
+    pandoc_process.end_all()  # a process kept from an earlier test would not show its command
     assert publish("check", project=project).exit_code == 0
-    pandoc = [command for command in commands if Path(command[0]).name.startswith("pandoc")]
-    assert pandoc and all("--sandbox" in command for command in pandoc)
+    conversions = [command for command in commands if "--from" in command]  # not pypandoc's --version
+    assert conversions and all("--sandbox" in command for command in conversions)
+
+
+@pytest.mark.parametrize("sandboxed", [True, False])
+def test_the_readers_a_conversion_runs_are_sandboxed(tmp_path: Path, sandboxed: bool) -> None:
+    """--sandbox does not reach the readers a Lua script runs, so fragments.lua gives each an empty
+    file system of its own. Markdown loads no files; LaTeX's \\input does, so here the reader reads
+    LaTeX: with the sandbox it cannot load the secret, and without it (the control) it does."""
+    from pipeline.convert import RESERVED_IDS
+    from pipeline.pandoc_process import SCRIPT, PandocProcess
+
+    (tmp_path / "secret.tex").write_text(SECRET)
+    reader = (SCRIPT.parent / "fragments.lua").read_text().replace("'markdown'", "'latex'")
+    (tmp_path / "fragments.lua").write_text(reader if sandboxed else reader.replace("SANDBOX)", "nil)"))
+    for name in ("parts.lua", "articles.lua"):
+        (tmp_path / name).write_text((SCRIPT.parent / name).read_text())
+    pandoc = PandocProcess(tmp_path / "articles.lua")
+    article = {"lang": "en", "reserved-ids": RESERVED_IDS, "references": [],
+               "fragments": [{"key": "body", "text": f"\\input{{{tmp_path / 'secret.tex'}}}"}]}
+    answer = pandoc.ask(json.dumps(article).encode(), timeout=60)
+    pandoc.stop()
+    assert json.loads(answer)["fragments"][0]["key"] == "body"
+    assert (SECRET in answer.decode()) is not sandboxed
 
 
 def test_outputs_carry_no_script_but_the_json_ld_and_the_search(built_samples: Path) -> None:

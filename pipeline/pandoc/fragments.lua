@@ -1,6 +1,7 @@
 -- A pandoc reader for one article given as JSON:
 --   {"fragments": [{"key": "summary", "text": "<Markdown>"}, ..., {"key": "body", ...}],
---    "references": [<CSL JSON items>], "lang": "en-GB", "reserved-ids": ["summary", ...]}
+--    "references": [<CSL JSON items>], "lang": "en-GB", "reserved-ids": ["summary", ...],
+--    "csl": "<path of the citation style>"}
 -- Each fragment is read as Markdown on its own, so nothing written in one field (an open
 -- fence, a stray metadata block) can spill into another, and is returned in reading order
 -- as a Div carrying its key: <div data-fragment="summary">. Citeproc then numbers the
@@ -90,13 +91,17 @@ local function order_citations(fragments)
   return fragments
 end
 
+-- pandoc's --sandbox does not reach the readers a Lua script runs: each gets an empty file
+-- system of its own, so no text can make a reader load a file (LaTeX's \input would).
+local SANDBOX = {}
+
 function Reader(input, opts)
   local article = pandoc.json.decode(tostring(input), false)
   local reserved = {}
   for _, id in ipairs(article['reserved-ids'] or {}) do reserved[id] = true end
   local parsed = {}
   for _, fragment in ipairs(article.fragments) do
-    table.insert(parsed, pandoc.read(fragment.text, 'markdown', opts).blocks)
+    table.insert(parsed, pandoc.read(fragment.text, 'markdown', opts, SANDBOX).blocks)
   end
   parsed = order_citations(make_ids_unique(parsed, reserved))
   local blocks = pandoc.Blocks{}
@@ -105,9 +110,10 @@ function Reader(input, opts)
   end
   local meta = {}
   if article.references and #article.references > 0 then
-    meta = pandoc.read(pandoc.json.encode(article.references), 'csljson').meta
+    meta = pandoc.read(pandoc.json.encode(article.references), 'csljson', nil, SANDBOX).meta
     meta['link-citations'] = true
   end
   meta['lang'] = article.lang
+  meta['csl'] = article.csl
   return pandoc.Pandoc(blocks, meta)
 end

@@ -72,13 +72,13 @@ def publish(command: str, root: Path, jobs: int, env: dict) -> None:
 
 
 def counting_pandoc(folder: Path) -> tuple[Path, Path]:
-    """A pandoc that notes each article conversion in a file and then runs the real one
-    (pypandoc finds it through PYPANDOC_PANDOC); returns (wrapper, counter)."""
+    """A pandoc that copies each article it is asked to convert (one line of its input) to a file
+    and runs the real one (pypandoc finds it through PYPANDOC_PANDOC); returns (wrapper, counter)."""
     import pypandoc
 
     counter, wrapper = folder / "conversions.txt", folder / "pandoc"
-    wrapper.write_text(f'#!/bin/sh\ncase "$*" in *fragments.lua*) echo 1 >> "{counter}";; esac\n'
-                       f'exec "{pypandoc.get_pandoc_path()}" "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\ncase "$*" in *articles.lua*) tee -a "{counter}" | "{pypandoc.get_pandoc_path()}" "$@";;\n'
+                       f'*) exec "{pypandoc.get_pandoc_path()}" "$@";; esac\n')
     wrapper.chmod(0o755)
     return wrapper, counter
 
