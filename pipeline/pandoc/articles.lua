@@ -22,7 +22,7 @@ function Reader(_input, opts)
     if not ok then result = pandoc.json.encode({error = tostring(result)}) end
     io.write(result, '\n')
     io.stdout:flush()
-    collectgarbage()
+    collectgarbage()  -- Lua counts only its own small share of each pandoc object: free them now
   end
   return pandoc.Pandoc({})
 end
