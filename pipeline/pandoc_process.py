@@ -77,8 +77,12 @@ class PandocProcess:
         self.close()
 
     def close(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout, self.errors):
-            stream.close()
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:  # the request a dead pandoc did not read: dropped, and the pipe closed
+            pass
+        self.process.stdout.close()
+        self.errors.close()
 
 
 _idle: list[PandocProcess] = []

@@ -96,9 +96,21 @@ def interrupt(*_args):
     raise KeyboardInterrupt
 
 
-def test_a_process_that_dies_in_mid_conversion_is_reported() -> None:
+@pytest.mark.parametrize("when", ["before the request", "after it"])
+def test_a_process_that_dies_is_reported_and_closes_cleanly(monkeypatch, when: str) -> None:
     process = pandoc_process.PandocProcess()
-    process.process.kill()
+    if when == "before the request":  # the request meets a closed pipe
+        process.process.kill()
+        process.process.wait()
+    else:  # the request is sent, and the answer never comes
+        real_select = pandoc_process.select.select
+
+        def killed_while_waiting(*args):
+            process.process.kill()
+            process.process.wait()
+            return real_select(*args)
+
+        monkeypatch.setattr(pandoc_process.select, "select", killed_while_waiting)
     with pytest.raises(ConversionError, match="pandoc exited with status -9"):
         process.ask(json.dumps(article("One.")).encode(), timeout=60)
     process.close()
