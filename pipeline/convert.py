@@ -141,10 +141,9 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         "references": [csl_item(ref) for ref in manuscript.front.references],
         "csl": str(citation_style),
     }
-    parts = converted(article, timeout)
     try:
-        return read_parts(parts, {fragment_key(f.loc): f.loc for f in fragments})
-    except RecursionError:
+        return read_parts(converted(article, timeout), {fragment_key(f.loc): f.loc for f in fragments})
+    except RecursionError:  # pandoc's answer, or the facts read from it, nested too deeply
         raise ConversionError("the content is nested too deeply to read") from None
 
 

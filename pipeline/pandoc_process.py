@@ -102,10 +102,7 @@ def converted(article: dict, timeout: float | None = None) -> dict:
             _idle.append(process)
     else:
         process.stop()
-    try:
-        parts = json.loads(answer)
-    except RecursionError:
-        raise ConversionError("the content is nested too deeply to read") from None
+    parts = json.loads(answer)  # too deep to read: RecursionError, which convert() reports
     if "error" in parts:
         raise ConversionError(parts["error"])
     return parts
