@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import UsageError, has_errors
+from pipeline.base.diagnostics import UsageError, has_errors
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 REPORT_A_BUG = ("This is a bug in publish, not a problem in your manuscripts. Please report it with the "
@@ -78,7 +78,7 @@ def main(debug: bool) -> None:
 @project_option
 def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Validate manuscripts and publication.yaml; report every problem at once."""
-    from .project import check_project
+    from pipeline.source.project import check_project
 
     result = check_project(project, slugs, cache_dir=cache_dir)
     for diagnostic in result.diagnostics:
@@ -101,7 +101,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: 
 
 
 def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
-    from .layout import FORMATS
+    from pipeline.output.layout import FORMATS
 
     chosen = tuple(part.strip() for part in value.split(",") if part.strip())
     unknown = [part for part in chosen if part not in FORMATS]
@@ -111,7 +111,7 @@ def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
 
 
 def parse_shard(_ctx, _param, value: str | None):
-    from .shards import Shard, ShardError
+    from pipeline.build.shards import Shard, ShardError
 
     try:
         return value and Shard.parse(value)
@@ -136,11 +136,11 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from contextlib import nullcontext
 
-    from .build import build as run_build
+    from pipeline.build.run import build as run_build
 
     cluster = nullcontext()
     if scheduler:
-        from .cluster import ClusterWorkers
+        from pipeline.distribute.cluster import ClusterWorkers
 
         cluster = ClusterWorkers(scheduler)  # before anything is written: an unreachable one is a usage error
     with cluster as workers:
@@ -157,15 +157,15 @@ def merge(folders: tuple[Path, ...], report: Path | None, cache_dir: Path | None
     """Join the shards' output folders (build --shard K/N) into output/.
 
     Then build the site and the booklets, which need every article."""
-    from .shards import merge as run_merge
+    from pipeline.build.shards import merge as run_merge
 
     finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), report)
 
 
 def finish_build(run, report: Path | None) -> None:
     """Run a build with progress shown, print its account, and exit as its result says."""
-    from .progress import progress_reporter
-    from .writer import Busy
+    from pipeline.base.progress import progress_reporter
+    from pipeline.output.writer import Busy
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
@@ -202,7 +202,7 @@ def finish_build(run, report: Path | None) -> None:
 @project_option
 def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, project: Path) -> None:
     """Preview while you write: build, serve, rebuild and refresh on save."""
-    from .serve import serve as run_serve
+    from pipeline.preview.serve import serve as run_serve
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
@@ -218,7 +218,7 @@ def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, projec
 @project_option
 def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
-    from .verify.run import verify as run_verify
+    from pipeline.verify.run import verify as run_verify
 
     result = run_verify(project, slugs, cache_dir=cache_dir)
     for diagnostic in result.check.diagnostics:
@@ -251,7 +251,7 @@ def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, 
 @project_option
 def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, project: Path) -> None:
     """List each article's review date, days left and review state."""
-    from .review import review_status, status_summary, status_table
+    from pipeline.review.status import review_status, status_summary, status_table
 
     result = review_status(project, slugs, within=within)
     for diagnostic in result.diagnostics:
@@ -276,7 +276,7 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Path | None, cache_dir: Path | None,
                  project: Path) -> None:
     """Show each translation: up to date, outdated or never accepted."""
-    from .translations import translation_status
+    from pipeline.check.translations import translation_status
 
     result = translation_status(project, accept_names, cache_dir)
     for diagnostic in result.diagnostics:
@@ -306,7 +306,7 @@ def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Pat
 @project_option
 def changes(name: str, start: str | None, end: str | None, report: Path | None, project: Path) -> None:
     """Show what changed in an article between two versions."""
-    from .changes import ChangesError, article_changes
+    from pipeline.review.changes import ChangesError, article_changes
 
     try:
         result = article_changes(project, name, start, end)
@@ -329,8 +329,8 @@ def changes(name: str, start: str | None, end: str | None, report: Path | None, 
 @project_option
 def audit(name: str, out: Path | None, project: Path) -> None:
     """Write an article's audit record as one HTML file."""
-    from .audit import audit as write_audit
-    from .changes import ChangesError
+    from pipeline.review.audit import audit as write_audit
+    from pipeline.review.changes import ChangesError
 
     try:
         path = write_audit(project, name, out)
@@ -346,7 +346,7 @@ def audit(name: str, out: Path | None, project: Path) -> None:
 @project_option
 def new(slug: str, project: Path) -> None:
     """Start manuscripts/SLUG.md from a template that passes `publish check`."""
-    from .scaffold import ScaffoldError, new_manuscript
+    from pipeline.source.scaffold import ScaffoldError, new_manuscript
 
     try:
         path = new_manuscript(project, slug)
@@ -359,7 +359,7 @@ def new(slug: str, project: Path) -> None:
 @project_option
 def clean(project: Path) -> None:
     """Empty output/."""
-    from .writer import Busy, clean_output
+    from pipeline.output.writer import Busy, clean_output
 
     try:
         removed = clean_output(project)

@@ -89,7 +89,7 @@ def browser():
     """Debian's Chromium, driven by Playwright, shared by every test that opens a page."""
     from playwright.sync_api import sync_playwright
 
-    from pipeline.gates import CHROMIUM, CHROMIUM_FLAGS
+    from pipeline.review.gates import CHROMIUM, CHROMIUM_FLAGS
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)

@@ -17,8 +17,8 @@ import pikepdf
 import pytest
 
 from conftest import publish
-from pipeline.gates import ace_violations, axe_violations, epubcheck_messages, html_errors, layout_problems, unpack_epub
-from pipeline.pdf_gate import pdf_problems
+from pipeline.review.gates import ace_violations, axe_violations, epubcheck_messages, html_errors, layout_problems, unpack_epub
+from pipeline.review.pdf_gate import pdf_problems
 
 CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
 PROJECTS = ["built_samples", "built_other", "built_translations", "built_torture"]
@@ -169,8 +169,8 @@ def test_leaflets_pass_the_pdf_gate(project: str, request) -> None:
 
 def test_translated_leaflets_pass_the_pdf_gate(built_translations: Path) -> None:
     """Footers in each leaflet's own language and script: its disclaimer wording and page label."""
-    from pipeline.audit import leaflet_footer
-    from pipeline.project import check_project
+    from pipeline.review.audit import leaflet_footer
+    from pipeline.source.project import check_project
 
     checked = check_project(built_translations)
     documents = {article.slug: article.document for article in checked.articles}
@@ -189,7 +189,7 @@ def test_translated_leaflets_pass_the_pdf_gate(built_translations: Path) -> None
 
 def test_split_table_is_one_table_with_its_header_once(built_samples: Path) -> None:
     with pikepdf.open(built_samples / "output" / "pdf" / "b12-tests-and-treatment.large-print.pdf") as pdf:
-        from pipeline.pdf_gate import flatten, struct_roles
+        from pipeline.review.pdf_gate import flatten, struct_roles
 
         tables = struct_roles(pdf)["/Table"]
         assert len(tables) == 3
@@ -202,7 +202,7 @@ def test_split_table_is_one_table_with_its_header_once(built_samples: Path) -> N
 def test_pdf_gate_fails_on_a_table_without_header_cells(built_samples: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     with pikepdf.open(built_samples / "output" / "pdf" / "b12-joint-stiffness.pdf") as pdf:
-        from pipeline.pdf_gate import struct_roles
+        from pipeline.review.pdf_gate import struct_roles
 
         for cell in struct_roles(pdf)["/TH"]:
             cell.S = pikepdf.Name.TD

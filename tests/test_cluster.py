@@ -102,7 +102,7 @@ def test_an_unreachable_scheduler_is_a_usage_error_and_writes_nothing(tmp_path: 
 
 def test_a_plain_build_never_imports_distributed(built_site: Path, tmp_path: Path) -> None:
     root = copy_site(tmp_path / "plain")
-    code = ("import sys; from pathlib import Path; from pipeline.build import build; "
+    code = ("import sys; from pathlib import Path; from pipeline.build.run import build; "
             f"build(Path({str(root)!r}), jobs=1); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SOURCE_DATE_EPOCH, publish
-from pipeline.build import build
+from pipeline.build.run import build
 
 JOINT, NECK, TESTS = "b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"
 
@@ -39,7 +39,7 @@ def test_nothing_changed_nothing_written(built: Path) -> None:
 
 
 def test_a_build_with_nothing_to_do_does_not_import_weasyprint_or_pandoc(built: Path) -> None:
-    code = ("import sys; from pathlib import Path; from pipeline.build import build; "
+    code = ("import sys; from pathlib import Path; from pipeline.build.run import build; "
             f"result = build(Path({str(built)!r})); "
             "print(len(result.written), sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pypandoc', 'ebooklib')))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -136,7 +136,7 @@ def test_a_renamed_manuscript_is_rebuilt_under_its_new_name_everywhere(project: 
 def test_a_kept_cache_entry_is_read_again_once_its_file_changes(built: Path, monkeypatch) -> None:
     """publish serve keeps cache entries in memory between builds; a build that rewrites one must
     not be answered from memory with the old examination."""
-    from pipeline.cache import ArticleCache
+    from pipeline.examine.cache import ArticleCache
 
     monkeypatch.setattr(ArticleCache, "kept", {})
     cache = ArticleCache(built / "output" / ".cache" / "articles")

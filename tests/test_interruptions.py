@@ -199,7 +199,7 @@ def test_a_second_build_at_the_same_time_fails_fast(corpus: Path) -> None:
 
 
 def test_a_failed_write_keeps_the_previous_output(project: Path, monkeypatch) -> None:
-    from pipeline import writer
+    from pipeline.output import writer
 
     assert publish("build", project=project).exit_code == 0
     leaflet = project / "output" / "pdf" / "ok.pdf"
@@ -240,7 +240,7 @@ def half_an_answer(written: Path) -> None:
 def test_stopping_the_pool_ends_its_wait_for_an_unfinished_answer(tmp_path: Path) -> None:
     """The pool's thread reads that answer to its end; once the workers are stopped, nothing would
     end it, and the interpreter's exit waits for that thread: an interrupted build never exited."""
-    from pipeline.workers import Workers, preload_nothing
+    from pipeline.distribute.pool import Workers, preload_nothing
 
     workers = Workers(2, preload_work=preload_nothing)
     pool = workers.start_pool()

@@ -105,7 +105,7 @@ def test_the_time_limit_stops_work_in_any_thread(where: str) -> None:
     own, which no signal reaches (a timer thread raises there instead)."""
     import threading
 
-    from pipeline.deadline import TimeLimit, time_limit
+    from pipeline.distribute.deadline import TimeLimit, time_limit
 
     outcome = {}
 

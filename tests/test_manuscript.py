@@ -6,11 +6,11 @@ import datetime
 import re
 from pathlib import Path
 
-from pipeline.diagnostics import Reporter
-from pipeline.manuscript import load_manuscript
-from pipeline.convert import convert
-from pipeline.readability import prose, reading_grade
-from pipeline.source import SourceText
+from pipeline.base.diagnostics import Reporter
+from pipeline.source.manuscript import load_manuscript
+from pipeline.convert.conversion import convert
+from pipeline.check.readability import prose, reading_grade
+from pipeline.source.text import SourceText
 
 from conftest import REPO
 
@@ -140,5 +140,5 @@ def test_fast_syllable_counts_match_textstats_own_dictionary() -> None:
             "text = sys.stdin.read(); {patch} print(count_syllables(text, 'en'))")
     counts = [subprocess.run([sys.executable, "-c", code.format(patch=patch)], input=text, capture_output=True,
                              text=True, check=True).stdout.strip()
-              for patch in ("", "from pipeline.readability import use_syllable_counts; use_syllable_counts();")]
+              for patch in ("", "from pipeline.check.readability import use_syllable_counts; use_syllable_counts();")]
     assert counts[0] == counts[1] and int(counts[0]) > 5000

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, SOURCE_DATE_EPOCH, publish
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.cli import main
 from test_fuzz import assert_located_or_clean
 
@@ -94,7 +94,7 @@ def test_cold_check_build_verify_convert_each_article_once(samples_with_styles: 
 
 def test_verify_finds_a_fault_in_conversion_that_the_html_would_hide(samples_with_styles: Path, monkeypatch) -> None:
     """A sanitiser that changes a table cell: the outputs and the document HTML agree, the AST does not."""
-    from pipeline import convert
+    from pipeline.convert import conversion
 
     real = convert.clean_html
     monkeypatch.setattr(convert, "clean_html", lambda html: real(html).replace("cartilage", "bones"))
@@ -111,7 +111,7 @@ RENDERERS = {
     "leaflet": ("pipeline.render.leaflet", "render_leaflet", f"pdf/{JOINT}.pdf"),
     "booklet": ("pipeline.render.booklet", "render_booklet", "epub/vitamin-b12.epub"),
     "index": ("pipeline.render.web", "render_index", "web/index.html"),
-    "manifest": ("pipeline.build", "record", "publish"),
+    "manifest": ("pipeline.build.run", "record", "publish"),
 }
 
 
@@ -142,7 +142,7 @@ def test_a_bug_in_a_renderer_is_an_internal_error(samples_with_styles: Path, mon
 
 
 def test_a_manuscript_deleted_during_a_build_is_a_located_problem(samples_with_styles: Path, monkeypatch) -> None:
-    from pipeline import project
+    from pipeline.source import project
 
     real = project.manuscript_paths
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from pipeline import pandoc_process
-from pipeline.convert import RESERVED_IDS
-from pipeline.pandoc_process import SCRIPT, ConversionError, converted
+from pipeline.convert import pandoc_process
+from pipeline.convert.conversion import RESERVED_IDS
+from pipeline.convert.pandoc_process import SCRIPT, ConversionError, converted
 
 STYLE = Path(__file__).resolve().parents[1] / "styles" / "numeric.csl"
 

@@ -17,10 +17,10 @@ import pikepdf
 import pytest
 
 from conftest import REPO, SOURCE_DATE_EPOCH, build_copy, publish
-from pipeline.config import load_publication
-from pipeline.diagnostics import Reporter
-from pipeline.gates import epubcheck_messages
-from pipeline.manuscript import load_manuscript
+from pipeline.source.publication import load_publication
+from pipeline.base.diagnostics import Reporter
+from pipeline.review.gates import epubcheck_messages
+from pipeline.source.manuscript import load_manuscript
 
 SAMPLE_SLUGS = ["b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"]
 
@@ -246,7 +246,7 @@ def test_leaflets_are_parsed_into_the_tree_weasyprints_own_parser_builds(request
     """Leaflets are parsed by lxml for speed; WeasyPrint's HTML5 parser must see the same document."""
     import tinyhtml5
 
-    from pipeline.project import check_project
+    from pipeline.source.project import check_project
     from pipeline.render import leaflet
 
     checked = check_project(request.getfixturevalue(project))

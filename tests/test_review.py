@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE_PROJECT, publish
-from pipeline.review import review_status, status_summary, status_table
+from pipeline.review.status import review_status, status_summary, status_table
 
 AUTHOR = {"GIT_AUTHOR_NAME": "Asha Patel", "GIT_AUTHOR_EMAIL": "asha@clinic.example",
           "GIT_COMMITTER_NAME": "Asha Patel", "GIT_COMMITTER_EMAIL": "asha@clinic.example"}
@@ -195,7 +195,7 @@ def test_review_fields_are_checked_and_published(repository: Path) -> None:
 
 
 def test_audit_record_holds_the_whole_history_and_is_accessible(repository: Path, page) -> None:
-    from pipeline.gates import axe_violations
+    from pipeline.review.gates import axe_violations
 
     manuscript = repository / "manuscripts" / "ok.md"
     first = git(repository, "rev-parse", "--short=7", "HEAD")

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import publish
 from pipeline.render.leaflet import lay_out, project_fetcher
-from pipeline.sanitize import clean_html
+from pipeline.convert.sanitize import clean_html
 
 SECRET = "TOP-SECRET-7f3a9c"
 VECTORS = {
@@ -116,7 +116,7 @@ def test_sanitiser_removes_what_could_run_or_load(html: str) -> None:
 
 
 def test_leaflet_renderer_reads_no_file_outside_the_project_even_when_asked(project: Path, tmp_path: Path) -> None:
-    from pipeline.render.theme import Theme
+    from pipeline.source.theme import Theme
 
     folder, styles = project / "manuscripts", Theme.of(project)
     html = (f'<html lang="en"><head><title>t</title><link rel="attachment" href="{tmp_path}/secret.png">'
@@ -145,7 +145,7 @@ def test_fetcher_refuses_files_outside_its_folders(tmp_path: Path, target: str) 
 def test_pandoc_runs_sandboxed(monkeypatch, project: Path) -> None:
     import subprocess
 
-    from pipeline import pandoc_process
+    from pipeline.convert import pandoc_process
 
     commands = []
     real_popen = subprocess.Popen
@@ -162,8 +162,8 @@ def test_the_readers_a_conversion_runs_are_sandboxed(tmp_path: Path, sandboxed: 
     """--sandbox does not reach the readers a Lua script runs, so fragments.lua gives each an empty
     file system of its own. Markdown loads no files; LaTeX's \\input does, so here the reader reads
     LaTeX: with the sandbox it cannot load the secret, and without it (the control) it does."""
-    from pipeline.convert import RESERVED_IDS
-    from pipeline.pandoc_process import SCRIPT, PandocProcess
+    from pipeline.convert.conversion import RESERVED_IDS
+    from pipeline.convert.pandoc_process import SCRIPT, PandocProcess
 
     (tmp_path / "secret.tex").write_text(SECRET)
     reader = (SCRIPT.parent / "fragments.lua").read_text().replace("'markdown'", "'latex'")
@@ -197,7 +197,7 @@ def test_text_in_the_leaflets_style_stays_one_css_string(text: str) -> None:
     strings: each must read back as exactly its text, and none can close the style element."""
     import tinycss2
 
-    from pipeline.render.theme import css_string
+    from pipeline.source.theme import css_string
 
     for isolate in (False, True):
         written = str(css_string(text, isolate))

@@ -205,9 +205,9 @@ def request(server: Server, path: str) -> tuple[int, bytes]:
 def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path) -> None:
     """What serve asks of build(): every stale page written before any leaflet is laid out, by
     worker processes that stay the same from one build to the next."""
-    from pipeline import layout
-    from pipeline.build import build
-    from pipeline.workers import Workers
+    from pipeline.output import layout
+    from pipeline.build.run import build
+    from pipeline.distribute.pool import Workers
 
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "base" / "manuscripts", root / "manuscripts")
@@ -230,7 +230,7 @@ def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path)
 
 
 def test_a_written_page_clears_its_own_errors_and_nothing_else() -> None:
-    from pipeline.serve import News
+    from pipeline.preview.serve import News
 
     problems = [{"name": "ok", "severity": "error"}, {"name": None, "severity": "error"},  # publication.yaml
                 {"name": "ok", "severity": "warning"}, {"name": "other", "severity": "error"}]

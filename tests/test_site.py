@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, publish
-from pipeline.gates import axe_violations
+from pipeline.review.gates import axe_violations
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 from search_bench import static_site  # noqa: E402 - the bench serves the site the same way

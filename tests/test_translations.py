@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, publish
-from pipeline.fonts import drawable
-from pipeline.render.theme import Theme, labels
+from pipeline.base.fonts import drawable
+from pipeline.source.theme import Theme, labels
 
 TRANSLATIONS = FIXTURES / "translations"
 SOURCE = "b12-joint-stiffness"
@@ -127,7 +127,7 @@ def test_a_disclaimer_wording_without_a_font_points_at_the_disclaimer(translated
 
 
 def test_installing_fonts_changes_every_article_key(translated, monkeypatch):
-    from pipeline import project as projects
+    from pipeline.source import project as projects
 
     project = projects.load_project(translated, ())
     before = project.article_key(SOURCE, ())
@@ -284,7 +284,7 @@ def test_every_run_of_text_in_a_leaflet_states_its_characters(built_translations
 
 
 def test_a_changed_cell_in_an_arabic_leaflet_is_found_in_reading_order(built_translations, tmp_path):
-    from pipeline.project import check_project
+    from pipeline.source.project import check_project
     from pipeline.render.leaflet import lay_out, leaflet_html
 
     root = tmp_path / "built"

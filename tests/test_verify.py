@@ -107,7 +107,7 @@ def test_another_articles_pdf(built: Path) -> None:
 
 
 def test_pdf_rebuilt_with_a_changed_table_cell(built: Path) -> None:
-    from pipeline.project import check_project
+    from pipeline.source.project import check_project
     from pipeline.render.leaflet import lay_out, leaflet_html
 
     checked = check_project(built, (JOINT,))

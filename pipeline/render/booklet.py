@@ -7,15 +7,15 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from .. import layout
-from ..config import Booklet, Publication
-from ..document import Document
-from ..files import read_inside
-from ..languages import direction
-from .cover import cover_png
-from ..links import resolver, with_fragment
-from .html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
-from .theme import Theme, build_time, environment, labels
+from pipeline.output import layout
+from pipeline.source.publication import Booklet, Publication
+from pipeline.examine.document import Document
+from pipeline.base.files import read_inside
+from pipeline.base.languages import direction
+from pipeline.render.cover import cover_png
+from pipeline.source.links import resolver, with_fragment
+from pipeline.render.html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
+from pipeline.source.theme import Theme, build_time, environment, labels
 
 EPUB = "epub"
 STYLESHEET = "booklet.css"

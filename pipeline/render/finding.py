@@ -6,12 +6,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .. import layout
-from ..config import Publication
-from ..document import Document
-from ..languages import direction
-from .theme import Theme, environment, labels
-from .web import WEB, site_links
+from pipeline.output import layout
+from pipeline.source.publication import Publication
+from pipeline.examine.document import Document
+from pipeline.base.languages import direction
+from pipeline.source.theme import Theme, environment, labels
+from pipeline.render.web import WEB, site_links
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pikepdf
 
-from .pdf_tags import ParentTree, adopt, children, remove
-from .theme import Labels, Theme
-from .theme import labels as theme_labels
+from pipeline.render.pdf_tags import ParentTree, adopt, children, remove
+from pipeline.source.theme import Labels, Theme
+from pipeline.source.theme import labels as theme_labels
 
 DESCRIPTION_LENGTH = 80
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .. import layout
-from ..config import Publication
-from ..document import Document
-from ..editions import Editions
-from ..languages import direction
-from ..links import resolver, with_fragment
-from .html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
-from .theme import Theme, environment, labels
+from pipeline.output import layout
+from pipeline.source.publication import Publication
+from pipeline.examine.document import Document
+from pipeline.output.editions import Editions
+from pipeline.base.languages import direction
+from pipeline.source.links import resolver, with_fragment
+from pipeline.render.html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
+from pipeline.source.theme import Theme, environment, labels
 
 WEB = "web"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .reading import Reading, Table
+from pipeline.examine.reading import Reading, Table
 
 CONTEXT = 30  # characters of context either side of the first difference
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from .reading import Reading, Table
+from pipeline.examine.reading import Reading, Table
 
 BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6",
                         "tr", "caption", "table", "ul", "ol", "dl", "blockquote", "figure", "figcaption", "br"})

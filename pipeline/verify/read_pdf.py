@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..languages import wide
-from .reading import Reading, Table, normalise
+from pipeline.base.languages import wide
+from pipeline.examine.reading import Reading, Table, normalise
 
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 # Elements whose text is a block of its own: their texts are joined by a space, in any script.

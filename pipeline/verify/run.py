@@ -7,15 +7,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import layout
-from ..article import Article
-from ..config import booklets_of
-from ..project import CheckResult, check_project
-from ..render.theme import Theme, labels
-from .compare import Comparison, Difference, compare
-from .read_html import parse_page, read_article
-from .read_pdf import Labels, read_leaflet
-from .reading import Reading
+from pipeline.output import layout
+from pipeline.examine.article import Article
+from pipeline.source.publication import booklets_of
+from pipeline.source.project import CheckResult, check_project
+from pipeline.source.theme import Theme, labels
+from pipeline.verify.compare import Comparison, Difference, compare
+from pipeline.verify.read_html import parse_page, read_article
+from pipeline.verify.read_pdf import Labels, read_leaflet
+from pipeline.examine.reading import Reading
 
 
 @dataclass
@@ -61,7 +61,7 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
            cache_dir: Path | None = None) -> VerifyResult:
     """Compare every output of each article with what its manuscript says (examined once, cached),
     the articles side by side in worker processes."""
-    from ..workers import InternalError, Workers, preload_nothing  # noqa: PLC0415
+    from pipeline.distribute.pool import InternalError, Workers, preload_nothing  # noqa: PLC0415
 
     checked = check_project(root, slugs, jobs=jobs, cache_dir=cache_dir)
     result = VerifyResult(checked)

@@ -68,7 +68,7 @@ def first_search_bytes(web: Path) -> int:
     HTML, stylesheet and script excepted)."""
     from playwright.sync_api import sync_playwright
 
-    from pipeline.gates import CHROMIUM, CHROMIUM_FLAGS
+    from pipeline.review.gates import CHROMIUM, CHROMIUM_FLAGS
 
     fetched: dict[str, int] = {}
     with static_site(web) as url, sync_playwright() as playwright:

@@ -1,0 +1,84 @@
+"""Where an element of a manuscript's Markdown stands, for diagnostics that point at it.
+
+Pandoc's Markdown reader keeps no source positions, so elements are found by their syntax in
+the order pandoc read them: the second image of a fragment is looked for after the first,
+in the text with code and comments blanked out, so that a path mentioned in prose or in a
+code example is never taken for the element itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.source.text import SourceText
+
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)  # within a paragraph
+COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+BLANK_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(?:#+[ \t]*)?(?:\{[^}\n]*\}[ \t]*)?$", re.M)
+
+
+def blank_out(text: str) -> str:
+    """The text with code blocks, code spans and comments turned to spaces (line ends kept)."""
+    for pattern in (FENCE, COMMENT, CODE_SPAN):
+        text = pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+    return text
+
+
+class Locator:
+    """Finds a fragment's elements, kind by kind, each after the last one found of its kind."""
+
+    def __init__(self, source: SourceText, start: tuple[int, int]) -> None:
+        self.source = source
+        self.start = source.offset(*start)
+        self.text = blank_out(source.text)
+        self.cursors: dict[str, int] = {}
+
+    def find(self, kind: str, *patterns: str | re.Pattern) -> tuple[int, int] | None:
+        """The next element of `kind`: the earliest match of any pattern (plain text or regex)
+        after the previous one of this kind; None if none is left."""
+        cursor = self.cursors.get(kind, self.start)
+        found = [match for match in (self._search(pattern, cursor) for pattern in patterns) if match is not None]
+        if not found:
+            return None
+        offset, end = min(found)
+        self.cursors[kind] = end
+        return self.source.position(offset)
+
+    def _search(self, pattern: str | re.Pattern, cursor: int) -> tuple[int, int] | None:
+        if isinstance(pattern, str):
+            offset = self.text.find(pattern, cursor) if pattern else -1
+            return None if offset < 0 else (offset, offset + len(pattern))
+        match = pattern.search(self.text, cursor)
+        return None if match is None else match.span()
+
+
+def citation(key: str) -> re.Pattern:
+    return re.compile(r"(?<![\w@])@\{?" + re.escape(key) + r"(?![\w-])")
+
+
+BRACKETED = r"\[(?:[^\[\]]|\[[^\]]*\])*\]"  # [text], with one level of [nested] brackets
+
+
+def image(source: str) -> list[str | re.Pattern]:
+    """How an image is written: Markdown's ![alt](source), or <img src="source">."""
+    return [re.compile(r"!" + BRACKETED + r"\(<?" + re.escape(source)), *attribute_forms("src", source)]
+
+
+def link(href: str) -> list[str | re.Pattern]:
+    """How a link is written: [text](href), <href>, <a href="href">, or a reference's [ref]: href."""
+    return [re.compile(BRACKETED + r"\(<?" + re.escape(href)), f"<{href}>", *attribute_forms("href", href),
+            f"]: {href}"]
+
+
+def attribute_forms(name: str, value: str) -> list[str]:
+    return [f'{name}="{value}"', f"{name}='{value}'", f"{name}={value}"]
+
+
+def table_row(first_cell: str) -> tuple[re.Pattern, re.Pattern]:
+    """A table's row that holds its first cell: one beside a rule of dashes (pipe, grid, simple
+    and multiline tables), or, failing that, any line that starts with the cell."""
+    word = re.escape(first_cell.split()[0]) if first_cell.split() else ""
+    row = r"^[ \t>]*(?:[|+][ \t]*)?" + word + r"[^\n]*"
+    rule = r"[ \t>]*[-|+:=][-|+:= \t]*"
+    return re.compile(rf"(?:{row}\n{rule}$|^{rule}\n{row})", re.M), re.compile(row, re.M)

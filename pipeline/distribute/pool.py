@@ -1,0 +1,269 @@
+"""Per-article work (examining, laying out) in a pool of long-lived worker processes.
+
+Each worker imports WeasyPrint once and keeps its fonts, parsed stylesheets and templates
+for every article it handles, across the stages of a build. A task's outcome says whether
+it succeeded, hit a resource limit (a content problem) or met a bug (an internal error).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import signal
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from pipeline.output import layout
+from pipeline.examine.article import file_size
+from pipeline.source.publication import Limits, Publication
+from pipeline.distribute.deadline import TimeLimit, time_limit
+from pipeline.examine.document import Document
+from pipeline.output.editions import Editions
+from pipeline.source.project import Project, examine_fresh
+from pipeline.source.theme import Theme
+
+LIMIT_ERRORS = (RecursionError, MemoryError)  # a manuscript too big or deep to handle
+
+
+class InternalError(Exception):
+    """A bug met while working on an article, in this process or a worker; keeps its traceback."""
+
+    def __init__(self, subject: str, trace: str) -> None:
+        super().__init__(f"{subject}: {trace.strip().splitlines()[-1]}")
+        self.trace = trace
+
+
+@dataclass
+class Outcome:
+    """What one task came back with."""
+
+    slug: str
+    value: object = None  # the task's result when it succeeded
+    limit: str | None = None  # why the article was stopped at a resource limit
+    bug: str | None = None  # the traceback of an internal error
+    seconds: float = 0.0
+    peak_memory: int = 0  # bytes, the worker's largest resident size so far
+    worker: int = 0
+
+
+@dataclass
+class ExamineTask:
+    project: Project
+    slug: str
+    limit: float
+    size: int = 0
+
+    def __call__(self):
+        return examine_fresh(self.project, self.slug)
+
+
+@dataclass
+class Rendered:
+    files: dict[str, bytes] = field(default_factory=dict)
+    bugs: dict[str, str] = field(default_factory=dict)  # output path -> traceback
+
+
+@dataclass
+class RenderTask:
+    """Lay out an article's stale leaflets and render its page."""
+
+    slug: str
+    document: Document
+    variants: tuple[str, ...]
+    page: bool
+    downloads: list
+    theme: Theme
+    publication: Publication
+    page_size: str
+    manuscripts: Path
+    limit: float
+    size: int = 0
+    editions: Editions | None = None
+
+    def __call__(self) -> Rendered:
+        from pipeline.render.leaflet import render_leaflet  # noqa: PLC0415
+        from pipeline.render.web import render_page  # noqa: PLC0415
+
+        rendered = Rendered()
+        for variant in self.variants:
+            attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
+                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
+        if self.page:
+            attempt(rendered, layout.page(self.slug), lambda: render_page(
+                self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
+        return rendered
+
+
+def attempt(rendered: Rendered, path: str, render) -> None:
+    """Render one output; a bug in it is recorded and the article's other outputs go on."""
+    try:
+        rendered.files[path] = render()
+    except LIMIT_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
+        rendered.bugs[path] = traceback.format_exc()
+
+
+def perform(task) -> Outcome:
+    """Run one task within its time limit."""
+    started = time.perf_counter()
+    outcome = Outcome(task.slug)
+    try:
+        with time_limit(task.limit):
+            outcome.value = task()
+    except TimeLimit:
+        outcome.limit = f"took longer than the limit of {task.limit:g} s"
+    except LIMIT_ERRORS as error:
+        outcome.limit = f"is too deeply nested or too large to handle ({type(error).__name__})"
+    except Exception:  # noqa: BLE001 - a bug: its traceback goes to the user, the build goes on
+        outcome.bug = traceback.format_exc()
+    outcome.seconds = time.perf_counter() - started
+    outcome.peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    outcome.worker = os.getpid()
+    return outcome
+
+
+def largest_first(tasks: list) -> list:
+    """The order every pool runs tasks in: the largest manuscripts first, so that none is left
+    running alone at the end; then by slug, for the same order on every run."""
+    return sorted(tasks, key=lambda task: (-task.size, task.slug))
+
+
+def preload() -> None:
+    """Pay a build's one-off costs (WeasyPrint's import, the pronouncing dictionary the English
+    reading grade needs) before any article's clock starts."""
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
+
+    preload_for_check()
+
+
+def preload_for_check() -> None:
+    from pipeline.check.readability import preload_dictionaries  # noqa: PLC0415
+
+    preload_dictionaries()
+    spare_the_collector()
+
+
+def spare_the_collector() -> None:
+    """What is loaded now (WeasyPrint, fonts, dictionaries) is frozen out of the cycle
+    collector's walks, which otherwise go over all of it at each full collection while articles
+    are examined and pages rendered (a leaflet's layout pauses the collector: render.leaflet's
+    collector_paused). Before that pause, freezing made a leaflet about 5% faster, for 4 MB."""
+    gc.collect()
+    gc.freeze()
+
+
+def preload_nothing() -> None:
+    """Reading outputs back needs no warm-up."""
+
+
+def warm_up(preload_work) -> None:
+    """A worker's start: Ctrl-C is left to the main process, which stops the pool, and SIGTERM
+    (how the main process stops a worker) ends it quietly instead of raising inside it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    preload_work()
+
+
+def ready(_index: int) -> int:
+    """A task that only shows its worker has started."""
+    return os.getpid()
+
+
+def examination_tasks(project: Project, slugs: list[str]) -> list[ExamineTask]:
+    """One task per article, each carrying the project cut down to that article (a task is
+    pickled to its worker: a thousand tasks must not carry a thousand manuscript lists)."""
+    limits = project.publication.limits if project.publication else Limits()
+    return [ExamineTask(replace(project, sources={slug: project.sources[slug]}, chosen=[slug]), slug,
+                        limits.seconds_per_article, file_size(project.path(slug))) for slug in slugs]
+
+
+class Workers:
+    """Runs tasks in this process for one job, else in worker processes kept for the whole build."""
+
+    def __init__(self, jobs: int, preload_work=preload) -> None:
+        self.jobs = jobs
+        self.preload_work = preload_work  # what each worker does once, before its first task
+        self.pool: ProcessPoolExecutor | None = None
+        self.processes: list = []
+        self.preloaded = False
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, _error, _trace) -> None:
+        if self.pool is not None:
+            if kind is None:
+                self.pool.shutdown(wait=True)
+            else:
+                self.stop()
+
+    def run(self, tasks: list, on_done) -> list[str]:
+        """Run tasks, largest first, calling on_done(outcome) as each finishes; return the slugs
+        lost to a worker that died."""
+        tasks = largest_first(tasks)
+        if self.jobs <= 1 or len(tasks) <= 1:
+            if tasks and not self.preloaded:
+                self.preload_work()
+                self.preloaded = True
+            for task in tasks:
+                on_done(perform(task))
+            return []
+        return self.run_in_pool(tasks, on_done)
+
+    def warm(self) -> None:
+        """Preload here, and start the worker processes now, each preloaded: a caller that keeps
+        them (publish serve) has them ready for its first change, forked before it starts threads."""
+        if not self.preloaded:
+            self.preload_work()
+            self.preloaded = True
+        if self.jobs > 1:
+            list(self.start_pool().map(ready, range(self.jobs)))
+
+    def start_pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
+                                            initializer=warm_up, initargs=(self.preload_work,))
+        return self.pool
+
+    def run_in_pool(self, tasks: list, on_done) -> list[str]:
+        self.start_pool()
+        futures = {self.pool.submit(perform, task): task.slug for task in tasks}
+        self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
+        lost = []
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+                continue
+            on_done(outcome)
+        if lost:
+            self.stop()  # a broken pool cannot be shut down politely; the next stage starts a new one
+        return sorted(lost)
+
+    def stop(self) -> None:
+        """Shut the pool down now, terminating its workers: an interrupted or broken build must not
+        leave them running (or the interpreter waiting for them at exit)."""
+        if self.pool is None:
+            return
+        results = self.pool._result_queue  # noqa: SLF001 - see below
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        # A worker stopped while it sent an outcome leaves the pool's thread waiting for the rest,
+        # and the interpreter's exit waiting for that thread. With the workers gone, this process
+        # holds the last writing end of their pipe: closing it ends the wait.
+        results._writer.close()  # noqa: SLF001
+        self.pool = None

@@ -1,0 +1,134 @@
+"""One manuscript, examined: converted once, checked, and made ready for every format.
+
+An examination depends only on its input key (fingerprint.article_digest), so it is cached
+and shared: check, build and verify convert an unchanged article once between them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.check.content import ArticleLink, check_fonts, check_manuscript, megabytes, named_images
+from pipeline.source.publication import Limits, Publication
+from pipeline.convert.conversion import ConversionError, convert
+from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
+from pipeline.examine.document import Document, build_document
+from pipeline.source.manuscript import load_manuscript
+from pipeline.check.readability import reading_grade
+from pipeline.check.translations import Block, blocks_of
+from pipeline.examine.expected import expected_reading
+from pipeline.examine.reading import Reading
+
+
+@dataclass
+class Article:
+    """What examining one manuscript found, and what its outputs are made from.
+
+    The warnings that depend on the day or on the grade target are added from it each
+    time (see policy_diagnostics), so that the examination itself can be cached.
+    """
+
+    slug: str
+    path: str  # as shown in diagnostics
+    key: str = ""  # the input key it was examined under
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    converted: bool = False  # pandoc read it (a grade line is printed for it)
+    media: tuple[str, ...] = ()  # every image it names, published or not: they are part of its key
+    grade: float | None = None
+    review_date: datetime.date | None = None
+    review_position: tuple[int, int] = (1, 1)
+    title_position: tuple[int, int] = (1, 1)
+    reviews: tuple[tuple[str, datetime.date, tuple[int, int]], ...] = ()  # (what, date, where): not in the future
+    version: str | None = None
+    version_position: tuple[int, int] = (1, 1)
+    lang: str = ""
+    lang_position: tuple[int, int] = (1, 1)
+    blocks: tuple[Block, ...] = ()  # for translations: structure and currency
+    links: tuple[ArticleLink, ...] = ()  # to other articles: checked across the project
+    topics: tuple[tuple[str, tuple[int, int]], ...] = ()  # (topic, where): spellings compared across the project
+    document: Document | None = None  # None when it has errors and cannot be published
+    expected: Reading | None = None  # what every format must show of it, for verify
+
+    @property
+    def failed(self) -> bool:
+        return self.document is None
+
+
+def examine(path: Path, slug: str, root: Path, citation_style: Path, publication: Publication | None) -> Article:
+    """Load, convert (one pandoc call) and check one manuscript; build its document if it can be published."""
+    reporter = Reporter(path, root)
+    article = Article(slug, reporter.display_path, diagnostics=reporter.diagnostics)
+    limits = publication.limits if publication else Limits()
+    size = file_size(path)
+    if size > limits.manuscript_bytes:
+        reporter.error((1, 1), "manuscript-size", f"manuscript is {megabytes(size)}; the limit is "
+                       f"{megabytes(limits.manuscript_bytes)}", "split it, or raise limits: manuscript-bytes")
+        return article
+    manuscript = load_manuscript(path, reporter)  # a file that vanished is reported as unreadable
+    if manuscript is None:
+        return article
+    article.review_date = manuscript.front.review_date
+    article.review_position = manuscript.yaml.position(("review-date",))
+    article.title_position = manuscript.yaml.position(("title",))
+    article.reviews = review_dates(manuscript)
+    article.version, article.version_position = manuscript.front.version, manuscript.yaml.position(("version",))
+    article.lang, article.lang_position = manuscript.front.lang, manuscript.yaml.position(("lang",))
+    article.topics = tuple((topic, manuscript.yaml.position(("topics", index)))
+                           for index, topic in enumerate(manuscript.front.topics))
+    try:
+        converted = convert(manuscript, citation_style, limits.seconds_per_article)
+    except ConversionError as error:
+        reporter.error((manuscript.body_first_line, 1), "pandoc", f"pandoc could not convert the manuscript: {error}")
+        return article
+    article.converted = True
+    article.media = named_images(converted)
+    article.links = check_manuscript(manuscript, converted, publication, path.parent, reporter)
+    article.grade = reading_grade(converted, manuscript.front.lang)
+    article.blocks = blocks_of(manuscript, converted, publication)
+    if publication is not None and not has_errors(reporter.diagnostics):
+        document = build_document(manuscript, converted, publication)
+        check_fonts(manuscript, document, reporter)
+        if not has_errors(reporter.diagnostics):
+            article.document = document
+            article.expected = expected_reading(manuscript, converted, publication)
+    return article
+
+
+def file_size(path: Path) -> int:
+    """The manuscript's size; 0 when it vanished (reading it then reports that, located)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def review_dates(manuscript) -> tuple[tuple[str, datetime.date, tuple[int, int]], ...]:
+    """The dates of reviews that have happened, with where each is written."""
+    front, yaml = manuscript.front, manuscript.yaml
+    found = [(f"review by {review.name}", review.date, yaml.position(("reviewed-by", index, "date")))
+             for index, review in enumerate(front.reviewed_by)]
+    if front.last_reviewed:
+        found.append(("last review", front.last_reviewed, yaml.position(("last-reviewed",))))
+    return tuple(found)
+
+
+def policy_diagnostics(article: Article, publication: Publication | None, today: datetime.date) -> list[Diagnostic]:
+    """Problems that change with the calendar or the publication's policies, not the text: they
+    are found afresh each time, never cached."""
+    reporter = Reporter(Path(article.path))
+    target = publication.readability.target_grade if publication else None
+    if article.grade is not None and target is not None and article.grade > target:
+        reporter.warning(article.title_position, "readability",
+                         f"reading grade {article.grade:g} is above the target {target:g}",
+                         "use shorter sentences and everyday words")
+    if article.review_date is not None and article.review_date < today and not any(
+            d.code == "review-date" for d in article.diagnostics):
+        report = reporter.error if publication and publication.review.overdue == "error" else reporter.warning
+        report(article.review_position, "overdue", f"overdue for review: the review date {article.review_date} has passed",
+               "review it, then set a new review-date" if report == reporter.error else "")
+    for what, date, position in article.reviews:
+        if date > today:
+            reporter.error(position, "review-in-future", f"the {what} is dated {date}, which is in the future")
+    return reporter.diagnostics

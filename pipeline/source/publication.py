@@ -1,0 +1,210 @@
+"""manuscripts/publication.yaml: what every article of a publication shares."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BeforeValidator, Field
+
+from pipeline.base.diagnostics import Reporter
+from pipeline.source.schema import LanguageTag, Model, Text, validate
+from pipeline.source.text import parse_yaml, read_source
+
+PUBLICATION_FILE = "publication.yaml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(value: Any) -> Any:
+    if isinstance(value, str) and not SLUG.match(value):
+        raise ValueError(f"'{value}' should use only lowercase letters, digits and single hyphens")
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_slug)]
+
+
+class Contact(Model):
+    """How patients reach the publisher; printed on every leaflet."""
+
+    phone: Text | None = None
+    email: Text | None = None
+    address: Text | None = None
+    url: Text | None = None
+
+
+class Wording(Model):
+    """One approved wording of a disclaimer, used verbatim in every format."""
+
+    title: Text
+    text: Text
+    short: Text | None = Field(None, description="Short form for leaflet footers; defaults to `text`.")
+
+
+class Disclaimer(Wording):
+    """A disclaimer, with its approved wording in each language articles are published in."""
+
+    translations: dict[LanguageTag, Wording] = Field(
+        {}, description="The approved wording per language (a BCP 47 tag), e.g. `ar: {title, text, short}`.")
+
+    def wording(self, lang: str) -> Wording | None:
+        """The approved wording for a language: its own tag's, else its base language's."""
+        return in_language(self.translations, lang)
+
+
+def in_language(translations: dict, lang: str):
+    """A translation for a language tag: its own, else its base language's (ar-EG reads ar)."""
+    found = {tag.lower(): value for tag, value in translations.items()}
+    return found.get(lang.lower()) or found.get(lang.split("-")[0].lower())
+
+
+BLOCK_KINDS = ("title", "summary", "key-points", "faq", "tables", "sections", "disclaimer")
+
+
+class TranslationPolicy(Model):
+    """How far a translation may fall behind its source."""
+
+    critical: list[Literal[BLOCK_KINDS]] = Field(
+        ["tables", "disclaimer"], description="Kinds of block whose change makes an unaccepted translation "
+        "an error (not built) rather than a warning.")
+
+
+class Readability(Model):
+    target_grade: float = Field(8, description="`publish check` warns when an article reads above it.")
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    digits = isbn.replace("-", "").replace(" ", "").upper()
+    if re.fullmatch(r"\d{13}", digits):
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        values = [10 if d == "X" else int(d) for d in digits]
+        return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+    return False
+
+
+def _identifier(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value.startswith("urn:uuid:"):
+        try:
+            uuid.UUID(value.removeprefix("urn:uuid:"))
+            return value
+        except ValueError:
+            raise ValueError(f"'{value}' is not a valid UUID") from None
+    if value.startswith("urn:isbn:"):
+        if isbn_is_valid(value.removeprefix("urn:isbn:")):
+            return value
+        raise ValueError(f"'{value}' is not a valid ISBN (check digit)")
+    raise ValueError("should start with 'urn:uuid:' or 'urn:isbn:'")
+
+
+def _manuscript_list(value: Any) -> Any:
+    if value == "all":
+        return value
+    if isinstance(value, str) or not isinstance(value, list):
+        raise ValueError("should be a list of manuscript slugs, or 'all'")
+    return value
+
+
+class LeafletOptions(Model):
+    """How leaflets are printed."""
+
+    page_size: Literal["A4", "A5", "letter"] = Field("A4", description="Paper size of the PDF leaflets.")
+
+
+class Booklet(Model):
+    """An EPUB that bundles several articles."""
+
+    id: Slug
+    title: Text
+    subtitle: Text | None = None
+    identifier: Annotated[str, BeforeValidator(_identifier)]
+    description: Text | None = None
+    lang: LanguageTag | None = Field(None, description="Gather this language's articles: the manuscripts' "
+                                     "translations into it, or those written in it.")
+    manuscripts: Annotated[str | list[str], BeforeValidator(_manuscript_list)] = "all"
+
+
+def _base_url(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"'{value}' should be an absolute http(s) URL")
+        return value if value.endswith("/") else value + "/"
+    return value
+
+
+class ReviewPolicy(Model):
+    """The planned review cycle."""
+
+    warn_days: int = Field(90, ge=0, description="`publish status` calls an article due-soon this many days ahead.")
+    overdue: Literal["warn", "error"] = Field("warn", description="Whether an overdue article is still built.")
+
+
+class Limits(Model):
+    """Bounds that turn a pathological manuscript into a located error instead of a stuck build."""
+
+    seconds_per_article: float = Field(120, gt=0, description="Time to convert and lay out one article.")
+    manuscript_bytes: int = Field(2_000_000, gt=0, description="Largest manuscript file.")
+    image_bytes: int = Field(20_000_000, gt=0, description="Largest image file.")
+    table_rows: int = Field(1000, gt=0, description="Most rows in one table.")
+    nesting_depth: int = Field(20, gt=0, description="Deepest nesting of lists, quotes and divisions.")
+
+
+class Publication(Model):
+    """Everything the articles of one project share."""
+
+    publisher: Text
+    contact: Contact
+    base_url: Annotated[str, BeforeValidator(_base_url)]
+    feedback: Text
+    feedback_translations: dict[LanguageTag, Text] = Field(
+        {}, description="The feedback line per language (a BCP 47 tag), for translations: `ar: ...`.")
+    logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
+    leaflet: LeafletOptions = LeafletOptions()
+    readability: Readability = Readability()
+    review: ReviewPolicy = ReviewPolicy()
+    limits: Limits = Limits()
+    translations: TranslationPolicy = TranslationPolicy()
+    disclaimers: dict[str, Disclaimer] = Field(min_length=1)
+    booklets: list[Booklet] = []
+
+    def wording(self, key: str, lang: str) -> Wording:
+        """The approved wording of a disclaimer in a language; its own where it has none in it."""
+        disclaimer = self.disclaimers[key]
+        return disclaimer.wording(lang) or disclaimer
+
+    def feedback_in(self, lang: str) -> str | None:
+        """The feedback line in a language (its own tag's, else its base language's), if written."""
+        return in_language(self.feedback_translations, lang)
+
+
+def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publication | None, Any]:
+    """Read and validate publication.yaml; return the model and its YAML (for positions)."""
+    source = read_source(manuscripts_dir / PUBLICATION_FILE, reporter)
+    doc = source and parse_yaml(source.text, 1, reporter)
+    if not doc:
+        return None, None
+    return validate(Publication, doc, reporter), doc
+
+
+def booklets_of(publication: Publication, names: list[str]) -> list[tuple[Booklet, list[str]]]:
+    """Each booklet with the manuscripts it holds; one booklet of every article when none is defined.
+    A booklet with `lang` holds its manuscripts' translations into that language."""
+    booklets = publication.booklets or [Booklet(
+        id="all-articles", title=f"{publication.publisher}: all articles",
+        identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, publication.base_url)}")]
+    return [(booklet, booklet_names(booklet, names)) for booklet in booklets]
+
+
+def booklet_names(booklet: Booklet, names: list[str]) -> list[str]:
+    sources = sorted(n for n in names if "." not in n) if booklet.manuscripts == "all" else list(booklet.manuscripts)
+    if booklet.lang is None:
+        return sources
+    by_lower = {name.lower(): name for name in names}
+    wanted = (f"{name}.{booklet.lang}".lower() if "." not in name else name.lower() for name in sources)
+    return [by_lower[name] for name in wanted if name in by_lower]
