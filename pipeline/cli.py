@@ -78,7 +78,7 @@ def main(debug: bool) -> None:
 @project_option
 def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Validate manuscripts and publication.yaml; report every problem at once."""
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
 
     result = check_project(project, slugs, cache_dir=cache_dir)
     for diagnostic in result.diagnostics:
@@ -140,9 +140,10 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
 
     cluster = nullcontext()
     if scheduler:
+        from pipeline.build.tasks import preload_for_build
         from pipeline.distribute.cluster import ClusterWorkers
 
-        cluster = ClusterWorkers(scheduler)  # before anything is written: an unreachable one is a usage error
+        cluster = ClusterWorkers(scheduler, preload_for_build)  # before anything is written: an unreachable one is a usage error
     with cluster as workers:
         finish_build(lambda on_event: run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir,
                                                 workers=workers, shard=shard), report)
@@ -157,7 +158,7 @@ def merge(folders: tuple[Path, ...], report: Path | None, cache_dir: Path | None
     """Join the shards' output folders (build --shard K/N) into output/.
 
     Then build the site and the booklets, which need every article."""
-    from pipeline.build.shards import merge as run_merge
+    from pipeline.build.merge import merge as run_merge
 
     finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), report)
 
@@ -276,7 +277,7 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Path | None, cache_dir: Path | None,
                  project: Path) -> None:
     """Show each translation: up to date, outdated or never accepted."""
-    from pipeline.check.translations import translation_status
+    from pipeline.review.translations import translation_status
 
     result = translation_status(project, accept_names, cache_dir)
     for diagnostic in result.diagnostics:

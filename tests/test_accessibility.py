@@ -15,9 +15,16 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import publish
-from pipeline.review.gates import ace_violations, axe_violations, epubcheck_messages, html_errors, layout_problems, unpack_epub
+
+from pipeline.review.gates import (
+    ace_violations,
+    axe_violations,
+    epubcheck_messages,
+    html_errors,
+    layout_problems,
+    unpack_epub,
+)
 from pipeline.review.pdf_gate import pdf_problems
 
 CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
@@ -169,8 +176,8 @@ def test_leaflets_pass_the_pdf_gate(project: str, request) -> None:
 
 def test_translated_leaflets_pass_the_pdf_gate(built_translations: Path) -> None:
     """Footers in each leaflet's own language and script: its disclaimer wording and page label."""
+    from pipeline.examine.project import check_project
     from pipeline.review.audit import leaflet_footer
-    from pipeline.source.project import check_project
 
     checked = check_project(built_translations)
     documents = {article.slug: article.document for article in checked.articles}

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, publish
 
 CASES = sorted(path for path in (FIXTURES / "check").iterdir() if path.is_dir())

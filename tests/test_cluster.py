@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))

@@ -13,10 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BASE_PROJECT, FIXTURES, publish
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import BASE_PROJECT, FIXTURES, publish
 
 LOCATED = re.compile(r"^manuscripts/[^:]+:\d+:\d+: (error|warning): .+$")
 SUMMARY = re.compile(r"^(checked \d+ manuscripts?: .*|[a-z0-9-]+: reading grade .*|built \d+ files?, .*|wrote output/.*|failed .*)$")

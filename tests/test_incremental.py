@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SOURCE_DATE_EPOCH, publish
+
 from pipeline.build.run import build
 
 JOINT, NECK, TESTS = "b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"

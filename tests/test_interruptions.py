@@ -6,8 +6,8 @@ import errno
 import json
 import os
 import queue
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import REPO, publish
 
 PUBLISH = Path(sys.executable).parent / "publish"

@@ -6,13 +6,13 @@ import datetime
 import re
 from pathlib import Path
 
-from pipeline.base.diagnostics import Reporter
-from pipeline.source.manuscript import load_manuscript
-from pipeline.convert.conversion import convert
-from pipeline.check.readability import prose, reading_grade
-from pipeline.source.text import SourceText
-
 from conftest import REPO
+
+from pipeline.base.diagnostics import Reporter
+from pipeline.check.readability import prose, reading_grade
+from pipeline.convert.conversion import convert
+from pipeline.source.manuscript import load_manuscript
+from pipeline.source.text import SourceText
 
 STYLE = REPO / "styles" / "numeric.csl"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, SOURCE_DATE_EPOCH, publish
+from test_fuzz import assert_located_or_clean
+
 from pipeline.build.run import build
 from pipeline.cli import main
-from test_fuzz import assert_located_or_clean
 
 JOINT = "b12-joint-stiffness"
 PUBLISH = Path(sys.executable).parent / "publish"
@@ -96,8 +96,8 @@ def test_verify_finds_a_fault_in_conversion_that_the_html_would_hide(samples_wit
     """A sanitiser that changes a table cell: the outputs and the document HTML agree, the AST does not."""
     from pipeline.convert import conversion
 
-    real = convert.clean_html
-    monkeypatch.setattr(convert, "clean_html", lambda html: real(html).replace("cartilage", "bones"))
+    real = conversion.clean_html
+    monkeypatch.setattr(conversion, "clean_html", lambda html: real(html).replace("cartilage", "bones"))
     assert publish("build", "--jobs", "1", project=samples_with_styles).exit_code == 0
     result = publish("verify", JOINT, project=samples_with_styles)
     assert result.exit_code == 1

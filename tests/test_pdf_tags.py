@@ -12,9 +12,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.review.pdf_gate import pdf_problems, struct_roles
 from pipeline.render import leaflet
 from pipeline.render.pdf_links import link_annotations, link_target
+from pipeline.review.pdf_gate import pdf_problems, struct_roles
 from pipeline.verify.read_pdf import open_leaflet, page_runs
 
 FOOTER = "General information only"
@@ -30,7 +30,7 @@ def test_torture_leaflets_pass_the_pdf_gate(built_torture: Path) -> None:
 
 def test_weasyprint_alone_fails_the_gate_in_each_way_we_mend(built_torture: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
 
     checked = check_project(built_torture)
     article = next(article for article in checked.articles if article.slug == "constructs")

@@ -15,12 +15,12 @@ import lxml.html
 import pdfplumber
 import pikepdf
 import pytest
-
 from conftest import REPO, SOURCE_DATE_EPOCH, build_copy, publish
-from pipeline.source.publication import load_publication
+
 from pipeline.base.diagnostics import Reporter
 from pipeline.review.gates import epubcheck_messages
 from pipeline.source.manuscript import load_manuscript
+from pipeline.source.publication import load_publication
 
 SAMPLE_SLUGS = ["b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment"]
 
@@ -246,7 +246,7 @@ def test_leaflets_are_parsed_into_the_tree_weasyprints_own_parser_builds(request
     """Leaflets are parsed by lxml for speed; WeasyPrint's HTML5 parser must see the same document."""
     import tinyhtml5
 
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
     from pipeline.render import leaflet
 
     checked = check_project(request.getfixturevalue(project))
@@ -371,7 +371,7 @@ def test_a_cover_fits_any_title_in_any_script(lang: str) -> None:
     line starting with closing punctuation; the title within its band."""
     from fontTools.ttLib import TTCollection, TTFont
 
-    from pipeline.render.cover import MARGIN, SIZE, TITLE_BAND, LINE_SPACING, fit, font, font_file, measure
+    from pipeline.render.cover import LINE_SPACING, MARGIN, SIZE, TITLE_BAND, fit, font, font_file, measure
 
     title, width = COVER_TITLES[lang], SIZE[0] - 2 * MARGIN
     size, lines = fit(title, lang, width, TITLE_BAND[1] - TITLE_BAND[0])

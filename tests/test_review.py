@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_PROJECT, publish
+
 from pipeline.review.status import review_status, status_summary, status_table
 
 AUTHOR = {"GIT_AUTHOR_NAME": "Asha Patel", "GIT_AUTHOR_EMAIL": "asha@clinic.example",

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import publish
-from pipeline.render.leaflet import lay_out, project_fetcher
+
 from pipeline.convert.sanitize import clean_html
+from pipeline.render.leaflet import lay_out, project_fetcher
 
 SECRET = "TOP-SECRET-7f3a9c"
 VECTORS = {

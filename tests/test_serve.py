@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_interruptions import as_foreground_job
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -205,9 +204,9 @@ def request(server: Server, path: str) -> tuple[int, bytes]:
 def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path) -> None:
     """What serve asks of build(): every stale page written before any leaflet is laid out, by
     worker processes that stay the same from one build to the next."""
-    from pipeline.output import layout
     from pipeline.build.run import build
     from pipeline.distribute.pool import Workers
+    from pipeline.output import layout
 
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "base" / "manuscripts", root / "manuscripts")

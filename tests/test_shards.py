@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, SOURCE_DATE_EPOCH, build_copy, publish
 
 SITE = FIXTURES / "site"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, publish
+
 from pipeline.review.gates import axe_violations
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))

@@ -15,9 +15,8 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pikepdf
 import pytest
-from lxml import etree
-
 from conftest import publish
+from lxml import etree
 
 EXTERNAL = ("http", "https", "mailto", "tel")
 pytestmark = pytest.mark.slow

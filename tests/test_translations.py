@@ -14,8 +14,8 @@ import pikepdf
 import pypdfium2
 import pytest
 import yaml
-
 from conftest import FIXTURES, publish
+
 from pipeline.base.fonts import drawable
 from pipeline.source.theme import Theme, labels
 
@@ -127,11 +127,12 @@ def test_a_disclaimer_wording_without_a_font_points_at_the_disclaimer(translated
 
 
 def test_installing_fonts_changes_every_article_key(translated, monkeypatch):
-    from pipeline.source import project as projects
+    from pipeline.output import keys
+    from pipeline.source.project import load_project
 
-    project = projects.load_project(translated, ())
+    project = load_project(translated, ())
     before = project.article_key(SOURCE, ())
-    monkeypatch.setattr(projects, "installed_fonts_digest", lambda: "another set of fonts")
+    monkeypatch.setattr(keys, "installed_fonts_digest", lambda: "another set of fonts")
     assert project.article_key(SOURCE, ()) != before
 
 
@@ -284,7 +285,7 @@ def test_every_run_of_text_in_a_leaflet_states_its_characters(built_translations
 
 
 def test_a_changed_cell_in_an_arabic_leaflet_is_found_in_reading_order(built_translations, tmp_path):
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
     from pipeline.render.leaflet import lay_out, leaflet_html
 
     root = tmp_path / "built"

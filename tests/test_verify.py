@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import publish
 
 JOINT = "b12-joint-stiffness"
@@ -107,7 +106,7 @@ def test_another_articles_pdf(built: Path) -> None:
 
 
 def test_pdf_rebuilt_with_a_changed_table_cell(built: Path) -> None:
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
     from pipeline.render.leaflet import lay_out, leaflet_html
 
     checked = check_project(built, (JOINT,))

@@ -12,8 +12,6 @@ import subprocess
 import unicodedata
 from functools import lru_cache
 
-from pipeline.output.keys import digest
-
 # Characters no font needs to draw: spaces and line breaks, joiners and direction marks (Cf),
 # control characters, and variation selectors (they pick a form of the character before them).
 UNDRAWN_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
@@ -29,12 +27,6 @@ def installed_charsets() -> str:
     except (OSError, subprocess.SubprocessError):
         return ""
     return "\n".join(sorted(set(listing.stdout.splitlines())))
-
-
-@lru_cache(maxsize=1)  # as long as the list it digests (60 ms of hashing, once per build before)
-def installed_fonts_digest() -> str:
-    """Part of each article's key: installing a font for a script makes its articles be examined again."""
-    return digest(installed_charsets())
 
 
 @lru_cache(maxsize=1)

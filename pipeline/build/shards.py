@@ -16,13 +16,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.examine.cache import CACHE
 from pipeline.base.diagnostics import UsageError
-from pipeline.output.keys import digest, folder_digest, tool_digest
-from pipeline.base.fonts import installed_fonts_digest
+from pipeline.output.keys import digest, folder_digest, installed_fonts_digest, tool_digest
 from pipeline.output.layout import split_name
-from pipeline.output.writer import (LOCK, MANIFEST, OUTPUT, TEMPORARY, OutputWriter, atomic_write, exclusive, read_manifest,
-                     read_tools)
+from pipeline.output.writer import atomic_write
 
 STAMP = "shard.json"
 
@@ -89,30 +86,3 @@ def check_stamps(root: Path, folders: list[Path]) -> dict:
     return first
 
 
-def merge(root: Path, folders: list[Path], cache_dir: Path | None = None, on_event=None):
-    """Refuse unmatched shards; else copy their outputs in and build the site and booklets."""
-    from pipeline.build.run import build  # noqa: PLC0415
-
-    root = root.resolve()
-    stamp = check_stamps(root, folders)
-    output = root / OUTPUT
-    with exclusive(output):
-        manifest = read_manifest(output)
-        for folder in folders:
-            copy_outputs(folder, output, cache_dir)
-            manifest.update(read_manifest(folder))
-        OutputWriter(output, read_tools(folders[0])).write_manifest(manifest)
-    return build(root, formats=tuple(stamp["formats"]), page_size=stamp["page-size"], cache_dir=cache_dir,
-                 on_event=on_event)
-
-
-def copy_outputs(folder: Path, output: Path, cache_dir: Path | None) -> None:
-    """A shard's files into output/ (its cache entries into the cache), each written atomically."""
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if not path.is_file() or relative.parts[0] in (MANIFEST, STAMP, LOCK, TEMPORARY):
-            continue
-        if relative.parts[0] == CACHE and cache_dir is not None:
-            atomic_write(cache_dir / Path(*relative.parts[1:]), path.read_bytes())
-        else:
-            atomic_write(output / relative, path.read_bytes(), output / TEMPORARY)

@@ -14,13 +14,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline.output import layout
-from pipeline.build.run import Build, booklet_download, booklet_members, editions_for, editions_key
-from pipeline.examine.document import Document
-from pipeline.output.editions import Editions, index_editions
 from pipeline.base.files import read_inside
-from pipeline.output.keys import digest, file_digest
+from pipeline.build.articles import booklet_download, booklet_members, editions_for
+from pipeline.build.state import Build
+from pipeline.examine.document import Document
+from pipeline.output import keys, layout
+from pipeline.output.editions import Editions, index_editions
+from pipeline.output.keys import file_digest
 from pipeline.output.writer import Recorded
+from pipeline.render.finding import render_a_to_z, render_search, render_topic, sort_key
+from pipeline.render.search import ENTRY, pagefind_version, search_index
+from pipeline.render.web import Entry, render_index, site_language
 
 RETIRED_WHEN_UNUSED = ("web/search/", layout.PAGEFIND)  # and every shelf's topics/ and a-z.html
 
@@ -53,8 +57,6 @@ def shelves_of(published: dict[str, Document]) -> dict[str | None, list[str]]:
 def write_shelves(run: Build, published: dict[str, Document]) -> list[str]:
     """Each shelf's index, A–Z and topic pages; returns their paths. Each index links the others,
     and each entry the article's other languages."""
-    from pipeline.render.web import site_language  # noqa: PLC0415
-
     shelves = shelves_of(published)
     site_lang = site_language(list(published.values()))
     langs = sorted(lang for lang in shelves if lang)
@@ -74,8 +76,6 @@ def write_shelves(run: Build, published: dict[str, Document]) -> list[str]:
 
 def topic_pages(documents: list[Document], shelf: str | None) -> dict[str, str]:
     """Each topic of a shelf's articles, under its usual spelling (the commonest), with its page."""
-    from pipeline.render.finding import sort_key  # noqa: PLC0415
-
     usual = layout.usual_spellings(topic for document in documents for topic in document.topics)
     pages = layout.topic_pages(usual.values(), shelf)
     return {usual[key]: pages[key] for key in sorted(usual, key=lambda key: sort_key(usual[key]))}
@@ -83,29 +83,19 @@ def topic_pages(documents: list[Document], shelf: str | None) -> dict[str, str]:
 
 def write_index(run: Build, shelf: str | None, lang: str, names: list[str], published: dict[str, Document],
                 booklets: list, editions: Editions, topics: dict[str, str]) -> str:
-    from pipeline.render.web import Entry, render_index  # noqa: PLC0415
-
     path = layout.index(shelf)
     entries = [Entry(published[name], editions_for(run, name)) for name in names]
-    key = digest([(name, run.key_of(name), editions_key(entry.editions)) for name, entry in zip(names, entries)],
-                 run.project.theme.key("web"), [vars(d) for d in booklets], editions_key(editions), lang,
-                 run.project.publication_key, topics)
+    key = keys.index_key([(name, run.key_of(name), entry.editions) for name, entry in zip(names, entries)],
+                         run.project.theme.key("web"), booklets, editions, lang, run.project.publication_key, topics)
     if run.stale(path, key):
         run.make(path, key, lambda: render_index(path, entries, run.project.publication, booklets, run.project.theme,
                                                  lang, editions, shelf, topics).encode("utf-8"))
     return path
 
 
-def listing_key(documents: list[Document]) -> list:
-    """What the A–Z and topic pages show of each article."""
-    return [(d.slug, d.lang, d.title.html, d.title.text, d.summary.text, d.also_known_as) for d in documents]
-
-
 def write_a_to_z(run: Build, shelf: str | None, lang: str, documents: list[Document]) -> str:
-    from pipeline.render.finding import render_a_to_z  # noqa: PLC0415
-
     path = layout.a_to_z(shelf)
-    key = digest(listing_key(documents), run.project.theme.key("web"), lang, run.project.publication_key)
+    key = keys.a_to_z_key(documents, run.project.theme.key("web"), lang, run.project.publication_key)
     if run.stale(path, key):
         run.make(path, key, lambda: render_a_to_z(path, documents, run.project.publication, run.project.theme,
                                                   lang, shelf).encode("utf-8"))
@@ -113,11 +103,9 @@ def write_a_to_z(run: Build, shelf: str | None, lang: str, documents: list[Docum
 
 
 def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Document], topics: dict[str, str]) -> list[str]:
-    from pipeline.render.finding import render_topic  # noqa: PLC0415
-
     for topic, path in topics.items():
         members = [d for d in documents if layout.has_topic(d.topics, topic)]
-        key = digest(topic, listing_key(members), run.project.theme.key("web"), lang, run.project.publication_key)
+        key = keys.topic_page_key(topic, members, run.project.theme.key("web"), lang, run.project.publication_key)
         if run.stale(path, key):
             run.make(path, key, lambda topic=topic, path=path, members=members: render_topic(
                 path, topic, members, run.project.publication, run.project.theme, lang, shelf).encode("utf-8"))
@@ -126,22 +114,19 @@ def write_topics(run: Build, shelf: str | None, lang: str, documents: list[Docum
 
 def write_search(run: Build, published: dict[str, Document]) -> list[str]:
     """A search page per language the articles are written in, and Pagefind's index of their pages."""
-    from pipeline.render.search import ENTRY, pagefind_version, search_index  # noqa: PLC0415
-    from pipeline.render.finding import render_search  # noqa: PLC0415
-
     made = []
     for lang, shelf in sorted(search_shelves(published).items()):
         path = layout.search(lang)
-        key = digest(run.project.theme.key("web"), lang, shelf, run.project.publication_key)
+        key = keys.search_page_key(run.project.theme.key("web"), lang, shelf, run.project.publication_key)
         if run.stale(path, key):
             run.make(path, key, lambda path=path, lang=lang, shelf=shelf: render_search(
                 path, run.project.publication, run.project.theme, lang, shelf).encode("utf-8"))
         made.append(path)
     pages = {page: sha256 for name in published for page in [layout.page(name)]
              for sha256 in [recorded(run, page)] if sha256}
-    key = digest(list(pages.items()), pagefind_version())
+    key = keys.search_index_key(pages, pagefind_version())
     if pages and run.stale(layout.PAGEFIND + ENTRY, key):
-        index = search_index(run.writer.root / "web", run.writer.root / ".tmp")
+        index = search_index(run.writer.root / "web", run.writer.root / layout.TEMPORARY)
         for name, content in sorted(index.items()):
             if not name.endswith(("-ui.js", "-ui.css", "pagefind-highlight.js")):  # we draw our own results
                 write_if_changed(run, layout.PAGEFIND + name, content, key)

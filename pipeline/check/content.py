@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,17 +9,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.source.publication import Limits, Publication
 from pipeline.base.diagnostics import Reporter
-from pipeline.examine.document import Document, linkable_ids
-from pipeline.base.fonts import describe, undrawable
 from pipeline.base.languages import same_language
-from pipeline.source.links import LinkProblem, target_of
 from pipeline.check.locate import BLANK_HEADING, Locator, citation, image, link, table_row
-from pipeline.output.layout import split_name
-from pipeline.source.manuscript import Manuscript
-from pipeline.convert.conversion import Converted
+from pipeline.convert.conversion import Converted, linkable_ids
 from pipeline.convert.facts import FragmentFacts
+from pipeline.output.layout import split_name
+from pipeline.source.links import LinkProblem, target_of
+from pipeline.source.manuscript import Manuscript
+from pipeline.source.publication import Limits, Publication
 from pipeline.source.schema import did_you_mean
 
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset",
@@ -318,33 +315,6 @@ def check_language(manuscript: Manuscript, reporter: Reporter) -> None:
         reporter.error(manuscript.yaml.position(("lang",)), "translation-lang",
                        f"lang '{manuscript.front.lang}' disagrees with the file name, which says '{suffix}'",
                        f"set lang: {suffix}, or rename the file to {_slug}.{manuscript.front.lang}.md")
-
-
-def check_fonts(manuscript: Manuscript, document: Document, reporter: Reporter) -> None:
-    """Every character the outputs print has an installed font: a leaflet would otherwise show
-    boxes of missing glyphs. One error, at the first such character in the manuscript."""
-    missing = undrawable(printed_text(document))
-    if not missing:
-        return
-    first = next(((found, c) for c in missing if (found := manuscript.source.find(c, (1, 1)))), None)
-    where, character = first or (manuscript.yaml.position(("disclaimer",)), missing[0])
-    others = [describe(c) for c in missing if c != character]
-    also = f"; nor {len(others)} more of its characters: {', '.join(others[:3])}{', ...' if len(others) > 3 else ''}"
-    reporter.error(where, "missing-font",
-                   f"no installed font has {describe(character)}"
-                   + ("" if first else ", in the disclaimer wording in publication.yaml") + (also if others else ""),
-                   "install a font for this script (Debian packs Noto fonts as fonts-noto-*; "
-                   "fc-list lists what fontconfig finds), then build again")
-
-
-def printed_text(document: Document) -> str:
-    """The words a leaflet prints from the manuscript and its disclaimer (tags dropped, entities read)."""
-    parts = [document.title.text, document.subtitle.text if document.subtitle else "", document.summary.text,
-             *(f"{point.title.text} {point.text.text}" for point in document.key_points), document.body,
-             *(f"{item.question.text} {item.answer.html}" for item in document.faq),
-             *(reference.text for reference in document.references),
-             document.disclaimer.title, document.disclaimer.text, document.disclaimer.short or ""]
-    return html.unescape(TAG.sub(" ", " ".join(parts)))
 
 
 def is_translation(manuscript: Manuscript) -> bool:

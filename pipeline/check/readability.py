@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pipeline.convert.conversion import Converted
 from pipeline.base.languages import wide
+from pipeline.convert.conversion import Converted
 
 # Fragments read as running prose; tables, references and titles are not.
 PROSE_FIELDS = ("summary", "key-points", "faq")

@@ -7,11 +7,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.source.publication import Publication
-from pipeline.convert.conversion import Converted
 from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError
+from pipeline.convert.conversion import Converted
 from pipeline.output.layout import split_name
+from pipeline.output.writer import atomic_write
 from pipeline.source.manuscript import Manuscript
+from pipeline.source.publication import Publication
 
 LOCK_FILE = "translations.lock"
 STRUCTURAL = ("key-points", "faq", "tables", "images")  # counts a translation must keep
@@ -229,8 +230,6 @@ def read_lock(manuscripts: Path) -> dict[str, Accepted]:
 def write_lock(manuscripts: Path, lock: dict[str, Accepted]) -> None:
     import yaml  # noqa: PLC0415
 
-    from pipeline.output.writer import atomic_write  # noqa: PLC0415
-
     data = {name: {"source-version": entry.source_version, "blocks": dict(entry.blocks)}
             for name, entry in sorted(lock.items())}
     text = ("# Written by `publish translations --accept`: the source blocks each translation was last\n"
@@ -245,58 +244,3 @@ def accept(source_blocks, source_version: str | None) -> Accepted:
 
 class LockError(UsageError):
     """translations.lock cannot be read."""
-
-
-# --- publish translations: list every translation's currency, and accept some -------------------
-
-@dataclass
-class TranslationsResult:
-    rows: list[Currency] = field(default_factory=list)
-    langs: dict[str, str] = field(default_factory=dict)  # name -> lang
-    accepted: list[str] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # why a translation could not be accepted or listed
-
-
-def translation_status(root: Path, accept_names: tuple[str, ...] = (), cache_dir: Path | None = None) -> TranslationsResult:
-    """Every translation's currency against its source; with `accept_names`, first record that those
-    translations match their sources' current blocks (refused while either has errors)."""
-    from pipeline.source.project import ProjectError, examine_articles, load_project  # noqa: PLC0415
-
-    project = load_project(root, cache_dir=cache_dir)
-    names = [name for name in project.sources if split_name(name)[1]]
-    accept_names = tuple(project.canonical(name) for name in accept_names)
-    for name in accept_names:
-        if name not in names:
-            raise ProjectError(f"'{name}' is not a translation in manuscripts/ (a translation is <slug>.<lang>.md)")
-    usable = [n for n in project.with_sources(names) if n not in project.unusable]
-    examined = examine_articles(project, usable)
-    result, lock = TranslationsResult(), read_lock(project.manuscripts)
-    for name in accept_names:
-        problems = acceptance_problems(project, examined, name)
-        result.diagnostics += problems
-        if not problems:
-            source = examined[split_name(name)[0]]
-            lock[name] = accept(source.blocks, source.version)
-            result.accepted.append(name)
-    if result.accepted:
-        write_lock(project.manuscripts, lock)
-    for name in names:
-        source = examined.get(split_name(name)[0])
-        if source is not None and source.blocks and name in examined:
-            result.rows.append(currency(name, source.blocks, lock))
-            result.langs[name] = examined[name].lang
-    return result
-
-
-def acceptance_problems(project, examined: dict, name: str) -> list[Diagnostic]:
-    """A translation is accepted only when it and its source are clean and its structure matches."""
-    slug = split_name(name)[0]
-    translation, source = examined.get(name), examined.get(slug)
-    for article in (translation, source):
-        if article is None or article.document is None:
-            failed = name if article is translation else slug
-            return [Reporter(project.path(failed), project.root).error_diagnostic(
-                (1, 1), "translation-accept", f"cannot accept {name}: {failed} has errors (run publish check)")]
-    problems = structure_problems(list(translation.blocks), list(source.blocks), project.path(name), f"{slug}.md",
-                                  project.root)
-    return [d for d in problems if d.severity.value == "error"]

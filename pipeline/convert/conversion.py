@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.source.manuscript import Manuscript, Reference
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
 from pipeline.convert.sanitize import clean_html
+from pipeline.source.manuscript import Manuscript, Reference
 
 CITATION_STYLE = "numeric.csl"  # in the styles folder
 BODY_KEY = "body"
@@ -182,3 +182,12 @@ def csl_date(value) -> dict:
     if isinstance(value, int):
         return {"date-parts": [[value]]}
     return value
+
+
+def linkable_ids(converted: Converted) -> tuple[str, ...]:
+    """The ids a link may name in every format: its own elements', the parts every format prints,
+    and the references (citations link to them)."""
+    own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
+    parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
+    references = [f"ref-{reference.id}" for reference in converted.references]
+    return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.diagnostics import UsageError
+from pipeline.distribute.pool import Outcome, largest_first, perform
 from pipeline.output.keys import file_digest
-from pipeline.distribute.pool import Outcome, largest_first, perform, preload
 
 CONNECT_SECONDS = 10
 
@@ -38,9 +39,10 @@ class Sent:
     task: object
     source_date_epoch: str | None  # reproducible outputs: the client's, not the worker's
     manuscript: tuple[Path, str] | None  # an examination's manuscript and the SHA-256 the client read
+    preload_work: Callable[[], None]  # the work's one-off costs (distribute.pool.Workers has the same)
 
     def __call__(self) -> Outcome:
-        warm()
+        warm(self.preload_work)
         if self.source_date_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
@@ -54,17 +56,18 @@ class Sent:
 _WARM = {"done": False}
 
 
-def warm() -> None:
+def warm(preload_work: Callable[[], None]) -> None:
     """A worker's one-off costs, paid before its first task's clock starts."""
     if not _WARM["done"]:
-        preload()
+        preload_work()
         _WARM["done"] = True
 
 
 class ClusterWorkers:
     """What a build asks of its workers (run, and a context to hold them) over a Dask client."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, preload_work: Callable[[], None]) -> None:
+        self.preload_work = preload_work
         try:
             from distributed import Client  # noqa: PLC0415
         except ImportError:
@@ -88,7 +91,7 @@ class ClusterWorkers:
         tasks = largest_first(tasks)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         batch = uuid.uuid4().hex[:8]
-        futures = {self.client.submit(Sent(task, epoch, manuscript_of(task)), key=f"{type(task).__name__}-{task.slug}-"
+        futures = {self.client.submit(Sent(task, epoch, manuscript_of(task), self.preload_work), key=f"{type(task).__name__}-{task.slug}-"
                                       f"{index}-{batch}", pure=False): task.slug for index, task in enumerate(tasks)}
         lost = []
         for future in as_completed(futures):

@@ -15,18 +15,10 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 
-from pipeline.output import layout
-from pipeline.examine.article import file_size
-from pipeline.source.publication import Limits, Publication
 from pipeline.distribute.deadline import TimeLimit, time_limit
-from pipeline.examine.document import Document
-from pipeline.output.editions import Editions
-from pipeline.source.project import Project, examine_fresh
-from pipeline.source.theme import Theme
 
 LIMIT_ERRORS = (RecursionError, MemoryError)  # a manuscript too big or deep to handle
 
@@ -51,63 +43,19 @@ class Outcome:
     peak_memory: int = 0  # bytes, the worker's largest resident size so far
     worker: int = 0
 
-
-@dataclass
-class ExamineTask:
-    project: Project
-    slug: str
-    limit: float
-    size: int = 0
-
-    def __call__(self):
-        return examine_fresh(self.project, self.slug)
+    def deliver(self, value, limit, bug):
+        """Hand the outcome to the handler its kind calls for: value(result), limit(slug, reason)
+        or bug(slug, traceback). The one place that tells the three apart."""
+        if self.bug is not None:
+            return bug(self.slug, self.bug)
+        if self.limit is not None:
+            return limit(self.slug, self.limit)
+        return value(self.value)
 
 
-@dataclass
-class Rendered:
-    files: dict[str, bytes] = field(default_factory=dict)
-    bugs: dict[str, str] = field(default_factory=dict)  # output path -> traceback
-
-
-@dataclass
-class RenderTask:
-    """Lay out an article's stale leaflets and render its page."""
-
-    slug: str
-    document: Document
-    variants: tuple[str, ...]
-    page: bool
-    downloads: list
-    theme: Theme
-    publication: Publication
-    page_size: str
-    manuscripts: Path
-    limit: float
-    size: int = 0
-    editions: Editions | None = None
-
-    def __call__(self) -> Rendered:
-        from pipeline.render.leaflet import render_leaflet  # noqa: PLC0415
-        from pipeline.render.web import render_page  # noqa: PLC0415
-
-        rendered = Rendered()
-        for variant in self.variants:
-            attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
-                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
-        if self.page:
-            attempt(rendered, layout.page(self.slug), lambda: render_page(
-                self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
-        return rendered
-
-
-def attempt(rendered: Rendered, path: str, render) -> None:
-    """Render one output; a bug in it is recorded and the article's other outputs go on."""
-    try:
-        rendered.files[path] = render()
-    except LIMIT_ERRORS:
-        raise
-    except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
-        rendered.bugs[path] = traceback.format_exc()
+def raise_bug(slug: str, trace: str) -> None:
+    """The bug handler of commands that stop at the first bug (check, verify)."""
+    raise InternalError(slug, trace)
 
 
 def perform(task) -> Outcome:
@@ -135,21 +83,6 @@ def largest_first(tasks: list) -> list:
     return sorted(tasks, key=lambda task: (-task.size, task.slug))
 
 
-def preload() -> None:
-    """Pay a build's one-off costs (WeasyPrint's import, the pronouncing dictionary the English
-    reading grade needs) before any article's clock starts."""
-    from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
-
-    preload_for_check()
-
-
-def preload_for_check() -> None:
-    from pipeline.check.readability import preload_dictionaries  # noqa: PLC0415
-
-    preload_dictionaries()
-    spare_the_collector()
-
-
 def spare_the_collector() -> None:
     """What is loaded now (WeasyPrint, fonts, dictionaries) is frozen out of the cycle
     collector's walks, which otherwise go over all of it at each full collection while articles
@@ -160,7 +93,7 @@ def spare_the_collector() -> None:
 
 
 def preload_nothing() -> None:
-    """Reading outputs back needs no warm-up."""
+    """Work that needs no warm-up (reading outputs back)."""
 
 
 def warm_up(preload_work) -> None:
@@ -176,18 +109,10 @@ def ready(_index: int) -> int:
     return os.getpid()
 
 
-def examination_tasks(project: Project, slugs: list[str]) -> list[ExamineTask]:
-    """One task per article, each carrying the project cut down to that article (a task is
-    pickled to its worker: a thousand tasks must not carry a thousand manuscript lists)."""
-    limits = project.publication.limits if project.publication else Limits()
-    return [ExamineTask(replace(project, sources={slug: project.sources[slug]}, chosen=[slug]), slug,
-                        limits.seconds_per_article, file_size(project.path(slug))) for slug in slugs]
-
-
 class Workers:
     """Runs tasks in this process for one job, else in worker processes kept for the whole build."""
 
-    def __init__(self, jobs: int, preload_work=preload) -> None:
+    def __init__(self, jobs: int, preload_work=preload_nothing) -> None:
         self.jobs = jobs
         self.preload_work = preload_work  # what each worker does once, before its first task
         self.pool: ProcessPoolExecutor | None = None

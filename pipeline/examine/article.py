@@ -7,19 +7,21 @@ and shared: check, build and verify convert an unchanged article once between th
 from __future__ import annotations
 
 import datetime
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.check.content import ArticleLink, check_fonts, check_manuscript, megabytes, named_images
-from pipeline.source.publication import Limits, Publication
-from pipeline.convert.conversion import ConversionError, convert
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
-from pipeline.examine.document import Document, build_document
-from pipeline.source.manuscript import load_manuscript
+from pipeline.base.fonts import describe, undrawable
+from pipeline.check.content import TAG, ArticleLink, check_manuscript, megabytes, named_images
 from pipeline.check.readability import reading_grade
 from pipeline.check.translations import Block, blocks_of
+from pipeline.convert.conversion import ConversionError, convert
+from pipeline.examine.document import Document, build_document
 from pipeline.examine.expected import expected_reading
 from pipeline.examine.reading import Reading
+from pipeline.source.manuscript import Manuscript, load_manuscript
+from pipeline.source.publication import Limits, Publication
 
 
 @dataclass
@@ -114,21 +116,28 @@ def review_dates(manuscript) -> tuple[tuple[str, datetime.date, tuple[int, int]]
     return tuple(found)
 
 
-def policy_diagnostics(article: Article, publication: Publication | None, today: datetime.date) -> list[Diagnostic]:
-    """Problems that change with the calendar or the publication's policies, not the text: they
-    are found afresh each time, never cached."""
-    reporter = Reporter(Path(article.path))
-    target = publication.readability.target_grade if publication else None
-    if article.grade is not None and target is not None and article.grade > target:
-        reporter.warning(article.title_position, "readability",
-                         f"reading grade {article.grade:g} is above the target {target:g}",
-                         "use shorter sentences and everyday words")
-    if article.review_date is not None and article.review_date < today and not any(
-            d.code == "review-date" for d in article.diagnostics):
-        report = reporter.error if publication and publication.review.overdue == "error" else reporter.warning
-        report(article.review_position, "overdue", f"overdue for review: the review date {article.review_date} has passed",
-               "review it, then set a new review-date" if report == reporter.error else "")
-    for what, date, position in article.reviews:
-        if date > today:
-            reporter.error(position, "review-in-future", f"the {what} is dated {date}, which is in the future")
-    return reporter.diagnostics
+def check_fonts(manuscript: Manuscript, document: Document, reporter: Reporter) -> None:
+    """Every character the outputs print has an installed font: a leaflet would otherwise show
+    boxes of missing glyphs. One error, at the first such character in the manuscript."""
+    missing = undrawable(printed_text(document))
+    if not missing:
+        return
+    first = next(((found, c) for c in missing if (found := manuscript.source.find(c, (1, 1)))), None)
+    where, character = first or (manuscript.yaml.position(("disclaimer",)), missing[0])
+    others = [describe(c) for c in missing if c != character]
+    also = f"; nor {len(others)} more of its characters: {', '.join(others[:3])}{', ...' if len(others) > 3 else ''}"
+    reporter.error(where, "missing-font",
+                   f"no installed font has {describe(character)}"
+                   + ("" if first else ", in the disclaimer wording in publication.yaml") + (also if others else ""),
+                   "install a font for this script (Debian packs Noto fonts as fonts-noto-*; "
+                   "fc-list lists what fontconfig finds), then build again")
+
+
+def printed_text(document: Document) -> str:
+    """The words a leaflet prints from the manuscript and its disclaimer (tags dropped, entities read)."""
+    parts = [document.title.text, document.subtitle.text if document.subtitle else "", document.summary.text,
+             *(f"{point.title.text} {point.text.text}" for point in document.key_points), document.body,
+             *(f"{item.question.text} {item.answer.html}" for item in document.faq),
+             *(reference.text for reference in document.references),
+             document.disclaimer.title, document.disclaimer.text, document.disclaimer.short or ""]
+    return html.unescape(TAG.sub(" ", " ".join(parts)))

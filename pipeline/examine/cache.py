@@ -17,8 +17,6 @@ from pipeline.examine.article import Article
 from pipeline.examine.document import Document
 from pipeline.output.writer import atomic_write
 
-CACHE = ".cache"  # inside output/
-
 
 @dataclass
 class CacheEntry:
@@ -71,3 +69,8 @@ class ArticleCache:
         entry = CacheEntry(article, published)
         atomic_write(self.path(article.slug), entry_type().dump_json(entry))
         return entry
+
+
+def article_cache(project) -> ArticleCache:
+    """The project's cache of examinations (output/.cache/articles, or --cache-dir's articles/)."""
+    return ArticleCache(project.cache_root / "articles")

@@ -6,12 +6,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.output import layout
-from pipeline.source.publication import Publication, Wording
-from pipeline.convert.conversion import Converted, Part
-from pipeline.source.manuscript import Manuscript
-from pipeline.convert.facts import Heading
 from pipeline.check.readability import word_count
+from pipeline.convert.conversion import Converted, Part, linkable_ids
+from pipeline.convert.facts import Heading
+from pipeline.output import layout
+from pipeline.source.manuscript import Manuscript
+from pipeline.source.publication import Publication, Wording
 
 WORDS_PER_MINUTE = 200  # a common estimate for adults reading plain health information
 
@@ -104,15 +104,6 @@ def build_document(manuscript: Manuscript, converted: Converted, publication: Pu
         also_known_as=tuple(front.also_known_as),
         topics=tuple(dict.fromkeys(front.topics)),
     )
-
-
-def linkable_ids(converted: Converted) -> tuple[str, ...]:
-    """The ids a link may name in every format: its own elements', the parts every format prints,
-    and the references (citations link to them)."""
-    own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
-    parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
-    references = [f"ref-{reference.id}" for reference in converted.references]
-    return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))
 
 
 def references(converted: Converted) -> tuple[Reference, ...]:

@@ -7,10 +7,10 @@ HTML writer, the sanitiser or a template shows up as a difference instead of can
 
 from __future__ import annotations
 
-from pipeline.source.publication import Publication
 from pipeline.convert.conversion import Converted
-from pipeline.source.manuscript import Manuscript
 from pipeline.examine.reading import Reading, Table
+from pipeline.source.manuscript import Manuscript
+from pipeline.source.publication import Publication
 
 
 def expected_reading(manuscript: Manuscript, converted: Converted, publication: Publication) -> Reading:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from pipeline.output import layout
 from pipeline.base.languages import direction, language, native_name
+from pipeline.output import layout
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from pipeline.base.fonts import installed_charsets
+
 PACKAGE = Path(__file__).parents[1]  # the whole pipeline package
 TOOLS = ("health-publishing-pipeline", "pypandoc-binary", "weasyprint", "ebooklib", "nh3", "pydyf",
          "pikepdf", "jinja2", "babel", "segno", "textstat")
@@ -48,6 +50,12 @@ def tool_digest() -> str:
     return digest(versions, folder_digest(PACKAGE))
 
 
+@lru_cache(maxsize=1)  # as long as the list it digests (60 ms of hashing, once per build before)
+def installed_fonts_digest() -> str:
+    """Part of each article's key: installing a font for a script makes its articles be examined again."""
+    return digest(installed_charsets())
+
+
 def publication_digest(publication, manuscripts: Path) -> str:
     """publication.yaml without the parts an article's outputs do not use (the booklets, which
     have keys of their own, and the grade target, which only warns), plus the logo file it prints."""
@@ -56,11 +64,11 @@ def publication_digest(publication, manuscripts: Path) -> str:
 
 
 def article_digest(slug: str, manuscript: Path, media: tuple[str, ...], manuscripts: Path, publication: str,
-                   citation_style: str, fonts: str) -> str:
+                   citation_style: str) -> str:
     """What one article's examination is made from: its name and text, the images it names,
     the publication, the citation style, the installed fonts and the tool."""
     return digest(slug, file_digest(manuscript), [(m, media_digest(manuscripts, m)) for m in media],
-                  publication, citation_style, fonts, tool_digest())
+                  publication, citation_style, installed_fonts_digest(), tool_digest())
 
 
 def media_digest(manuscripts: Path, image: str) -> str:
@@ -70,3 +78,50 @@ def media_digest(manuscripts: Path, image: str) -> str:
     except (OSError, ValueError):
         return "unusable"
     return file_digest(path) if path.is_relative_to(manuscripts.resolve()) else "outside"
+
+
+def editions_part(editions) -> list:
+    """What of an article's editions (output.editions.Editions) its page and leaflets print."""
+    return [vars(edition) for edition in editions.all] + [editions.translated_from]
+
+
+def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions) -> str:
+    return digest(article, theme, page_size, variant, editions_part(editions))
+
+
+def page_key(article: str, theme: str, downloads: list, editions) -> str:
+    return digest(article, theme, [vars(download) for download in downloads], editions_part(editions))
+
+
+def booklet_key(members: list[tuple[str, str]], theme: str, booklet: dict, publication: str) -> str:
+    """A booklet's (members: each article's name and key; booklet: its entry in publication.yaml)."""
+    return digest(members, theme, booklet, publication)
+
+
+def index_key(entries: list[tuple], theme: str, booklets: list, editions, lang: str, publication: str,
+              topics: dict[str, str]) -> str:
+    """A shelf's index (entries: each article's name, key and editions)."""
+    return digest([(name, key, editions_part(its)) for name, key, its in entries], theme,
+                  [vars(booklet) for booklet in booklets], editions_part(editions), lang, publication, topics)
+
+
+def listing_part(documents: list) -> list:
+    """What the A–Z and topic pages show of each article (examine.document.Document)."""
+    return [(d.slug, d.lang, d.title.html, d.title.text, d.summary.text, d.also_known_as) for d in documents]
+
+
+def a_to_z_key(documents: list, theme: str, lang: str, publication: str) -> str:
+    return digest(listing_part(documents), theme, lang, publication)
+
+
+def topic_page_key(topic: str, documents: list, theme: str, lang: str, publication: str) -> str:
+    return digest(topic, listing_part(documents), theme, lang, publication)
+
+
+def search_page_key(theme: str, lang: str, shelf: str | None, publication: str) -> str:
+    return digest(theme, lang, shelf, publication)
+
+
+def search_index_key(pages: dict[str, str], pagefind: str) -> str:
+    """Pagefind's index (pages: each page's path and SHA-256)."""
+    return digest(list(pages.items()), pagefind)

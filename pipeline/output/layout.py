@@ -10,6 +10,11 @@ import posixpath
 import re
 from collections import Counter
 
+OUTPUT = "output"  # the folder, in the project's root
+MANIFEST = "manifest.json"
+TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
+LOCK = ".lock"
+CACHE = ".cache"  # the document cache (or --cache-dir)
 FORMATS = ("web", "pdf", "epub")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
 INDEX = "web/index.html"

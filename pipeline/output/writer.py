@@ -12,10 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-OUTPUT = "output"
-MANIFEST = "manifest.json"
-TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
-LOCK = ".lock"
+from pipeline.output.layout import LOCK, MANIFEST, OUTPUT, TEMPORARY
 
 
 class WriteConflict(Exception):

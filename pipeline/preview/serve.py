@@ -26,11 +26,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.output import layout
 from pipeline.base.diagnostics import Diagnostic, UsageError
 from pipeline.base.files import UnsafePath, inside
-from pipeline.output.layout import VARIANTS
-from pipeline.output.writer import OUTPUT
+from pipeline.build.run import build
+from pipeline.build.tasks import preload_for_build
+from pipeline.distribute.pool import Workers
+from pipeline.examine.cache import ArticleCache
+from pipeline.output import layout
+from pipeline.output.layout import OUTPUT, VARIANTS
+from pipeline.output.writer import Busy
 
 PREFIX = "/__serve"
 WATCH_STEP_MS = 10  # a save's changes are gathered until this long passes without another
@@ -109,9 +113,6 @@ class Preview:
 
     def rebuild(self, workers, changed: set[str] = frozenset()) -> None:
         """Build what is stale, pages first, telling the pages as each output is written."""
-        from pipeline.build.run import build  # noqa: PLC0415
-        from pipeline.output.writer import Busy  # noqa: PLC0415
-
         def on_event(happened) -> None:
             if happened.kind == "wrote":
                 self.news.tell({"kind": "wrote", "paths": [happened.subject], "seconds": happened.detail})
@@ -154,15 +155,12 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
     """Build, then serve and rebuild on every change until Ctrl-C."""
     import uvicorn  # noqa: PLC0415
 
-    from pipeline.examine.cache import ArticleCache  # noqa: PLC0415
-    from pipeline.distribute.pool import Workers  # noqa: PLC0415
-
     listening = bind(host, port)
     ArticleCache.keep_in_memory()
     preview = Preview(root, jobs, cache_dir, echo)
     changes: queue.Queue = queue.Queue()
     stop = threading.Event()
-    with Workers(jobs) as workers:
+    with Workers(jobs, preload_for_build) as workers:
         workers.warm()  # before any thread starts: the workers fork from a single-threaded process
         threading.Thread(target=watch, args=(root, changes, stop), daemon=True).start()  # saves during the first build count
         preview.rebuild(workers)
@@ -232,9 +230,9 @@ def relative(path: str, root: Path) -> str:
 
 def application(preview: Preview):
     from starlette.applications import Starlette  # noqa: PLC0415
+    from starlette.exceptions import HTTPException  # noqa: PLC0415
     from starlette.middleware import Middleware  # noqa: PLC0415
     from starlette.responses import FileResponse, Response, StreamingResponse  # noqa: PLC0415
-    from starlette.exceptions import HTTPException  # noqa: PLC0415
     from starlette.routing import Mount, Route  # noqa: PLC0415
 
     async def events(_request):

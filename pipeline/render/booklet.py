@@ -7,14 +7,14 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.output import layout
-from pipeline.source.publication import Booklet, Publication
-from pipeline.examine.document import Document
 from pipeline.base.files import read_inside
 from pipeline.base.languages import direction
+from pipeline.examine.document import Document
+from pipeline.output import layout
 from pipeline.render.cover import cover_png
-from pipeline.source.links import resolver, with_fragment
 from pipeline.render.html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
+from pipeline.source.links import resolver, with_fragment
+from pipeline.source.publication import Booklet, Publication
 from pipeline.source.theme import Theme, build_time, environment, labels
 
 EPUB = "epub"

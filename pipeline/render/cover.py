@@ -12,8 +12,8 @@ import io
 import subprocess
 from functools import lru_cache
 
-from pipeline.source.publication import Booklet, Publication
 from pipeline.base.languages import direction, language, wide
+from pipeline.source.publication import Booklet, Publication
 
 SIZE = (1200, 1800)
 MARGIN = 90

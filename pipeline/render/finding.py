@@ -6,12 +6,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from pipeline.output import layout
-from pipeline.source.publication import Publication
-from pipeline.examine.document import Document
 from pipeline.base.languages import direction
-from pipeline.source.theme import Theme, environment, labels
+from pipeline.examine.document import Document
+from pipeline.output import layout
 from pipeline.render.web import WEB, site_links
+from pipeline.source.publication import Publication
+from pipeline.source.theme import Theme, environment, labels
 
 
 @dataclass(frozen=True)

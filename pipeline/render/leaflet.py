@@ -14,15 +14,27 @@ from xml.etree import ElementTree
 
 import lxml.html
 
-from pipeline.source.publication import Publication
-from pipeline.examine.document import Document
-from pipeline.output.editions import Editions
-from pipeline.base.languages import direction
 from pipeline.base.files import UnsafePath, inside
+from pipeline.base.languages import direction
+from pipeline.base.lazy import lazy_import
+from pipeline.examine.document import Document
 from pipeline.output import layout
+from pipeline.output.editions import Editions
+from pipeline.render.html import (
+    drop_note_backlinks,
+    edit_fragment,
+    mark_header_cells,
+    rebase_links,
+    set_definitions_apart,
+)
+from pipeline.render.pdf_links import describe_links, join_split_links
+from pipeline.render.pdf_tags import mend_tags
+from pipeline.render.pdf_text import state_actual_text
 from pipeline.source.links import resolver, with_fragment
-from pipeline.render.html import drop_note_backlinks, edit_fragment, mark_header_cells, rebase_links, set_definitions_apart
+from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme, build_time, environment, labels
+
+pikepdf = lazy_import("pikepdf")
 
 PRINT = "print"
 STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
@@ -37,8 +49,6 @@ def render_leaflet(document: Document, publication: Publication, variant: str, p
 
 def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
-    from pipeline.render.pdf_text import state_actual_text  # noqa: PLC0415
-
     state_actual_text()
     warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
     with collector_paused():
@@ -110,11 +120,6 @@ def element_tree(html: str) -> ElementTree.Element:
 
 def mend(data: bytes, html: str, theme: Theme) -> bytes:
     """WeasyPrint's PDF with its tags mended (pdf_tags) and its links made one each and described (pdf_links)."""
-    import pikepdf  # noqa: PLC0415
-
-    from pipeline.render.pdf_links import describe_links, join_split_links  # noqa: PLC0415
-    from pipeline.render.pdf_tags import mend_tags  # noqa: PLC0415
-
     with pikepdf.open(io.BytesIO(data)) as pdf:
         mend_tags(pdf)
         join_split_links(pdf)

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
-import pikepdf
 
+from pipeline.base.lazy import lazy_import
 from pipeline.render.pdf_tags import ParentTree, adopt, children, remove
 from pipeline.source.theme import Labels, Theme
 from pipeline.source.theme import labels as theme_labels
+
+pikepdf = lazy_import("pikepdf")
 
 DESCRIPTION_LENGTH = 80
 

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import re
 
-import pikepdf
+from pipeline.base.lazy import lazy_import
+
+pikepdf = lazy_import("pikepdf")
 
 BLOCK_ROLES = frozenset({"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/Table", "/Figure",
                          "/BlockQuote", "/Caption", "/Formula", "/TOC"})
 
 
 PX = 0.75  # PDF points per CSS pixel: 72 per inch against 96
-PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
@@ -197,7 +198,7 @@ def mark_furniture(pdf: pikepdf.Pdf, tree: ParentTree, reached: set) -> None:
         loose = {mcid for mcid, element in enumerate(tree.page(page))
                  if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached}
         if loose:
-            untag(pdf, page, loose, tree, PAGINATION)
+            untag(pdf, page, loose, tree, pikepdf.Dictionary(Type=pikepdf.Name.Pagination))
 
 
 def place_figure(figure) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pipeline.output import layout
-from pipeline.source.publication import Publication
-from pipeline.examine.document import Document
-from pipeline.output.editions import Editions
 from pipeline.base.languages import direction
-from pipeline.source.links import resolver, with_fragment
+from pipeline.examine.document import Document
+from pipeline.output import layout
+from pipeline.output.editions import Editions
 from pipeline.render.html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
+from pipeline.source.links import resolver, with_fragment
+from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme, environment, labels
 
 WEB = "web"

@@ -9,17 +9,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.output import layout
-from pipeline.review.changes import Change, element_changes, elements_of
-from pipeline.source.publication import booklets_of
 from pipeline.base.diagnostics import Reporter
+from pipeline.examine.run import examine_articles
+from pipeline.output import layout
+from pipeline.output.layout import MANIFEST
+from pipeline.output.writer import atomic_write
+from pipeline.review.changes import Change, element_changes, elements_of
+from pipeline.review.gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages
+from pipeline.review.pdf_gate import pdf_problems
 from pipeline.source.history import Repository, Version
 from pipeline.source.manuscript import load_manuscript
 from pipeline.source.project import load_project
-from pipeline.review.gates import CHROMIUM, CHROMIUM_FLAGS, axe_violations, epubcheck_messages
-from pipeline.review.pdf_gate import pdf_problems
+from pipeline.source.publication import booklets_of
 from pipeline.source.theme import environment, labels, source_date_epoch
-from pipeline.output.writer import MANIFEST, atomic_write
+from pipeline.verify.run import verify
 
 AUDIT = "audit"  # the theme folder of its template, and the folder under output/ it is written to
 
@@ -69,8 +72,6 @@ def audit(root: Path, name: str, out: Path | None = None) -> Path:
 def gates(project, name: str, document) -> list[Gate]:
     """The checks readers' tools would make, run now on this article's current outputs: verify,
     the PDF gate on each leaflet, EPUBCheck on each booklet, axe-core on the web page."""
-    from pipeline.verify.run import verify  # noqa: PLC0415
-
     result = verify(project.root, (name,))
     checked = [f"{c.format}: {c.checked} elements" for c in result.comparisons]
     found = [Gate("publish verify", not result.differences and not result.unverified,
@@ -128,8 +129,6 @@ def browser_problems(page: Path) -> list[str]:
 
 def examined_document(project, name: str):
     """The current document (from the cache when it holds), for the gates' footer and labels."""
-    from pipeline.source.project import examine_articles  # noqa: PLC0415
-
     article = examine_articles(project, [name]).get(name)
     return article.document if article else None
 

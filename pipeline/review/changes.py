@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pipeline.base.diagnostics import Reporter
+from pipeline.convert.conversion import ConversionError, convert
+from pipeline.examine.expected import expected_reading
+from pipeline.examine.reading import Reading, normalise
 from pipeline.output.keys import digest, tool_digest
 from pipeline.output.writer import atomic_write
-from pipeline.convert.conversion import ConversionError, convert
-from pipeline.base.diagnostics import Reporter
 from pipeline.source.history import HistoryError, Repository, Version, resolve, version_of
 from pipeline.source.manuscript import parse_manuscript
 from pipeline.source.project import Project, load_project
 from pipeline.source.text import SourceText, plain_text
 from pipeline.verify.compare import excerpts
-from pipeline.examine.expected import expected_reading
-from pipeline.examine.reading import Reading, normalise
 
 WORKING_COPY = "working copy"
 

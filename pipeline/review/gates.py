@@ -16,8 +16,6 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]

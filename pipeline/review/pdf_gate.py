@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pikepdf
 
+from pipeline.examine.reading import normalise
 from pipeline.render.pdf_links import link_target, reading_order, target
 from pipeline.render.pdf_tags import children
 from pipeline.verify.read_pdf import page_text
-from pipeline.examine.reading import normalise
 
 LIST_KIDS = {"/L": {"/LI", "/L", "/Caption"}, "/LI": {"/Lbl", "/LBody"}}
 SLACK = 1.0  # points a figure's drawing may stand outside its stated box (rounding, stroke widths)

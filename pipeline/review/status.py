@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict, dataclass
 
-from pipeline.source.publication import ReviewPolicy
 from pipeline.base.diagnostics import Diagnostic, Reporter
 from pipeline.source.manuscript import load_manuscript, read_front_matter
 from pipeline.source.project import load_project
+from pipeline.source.publication import ReviewPolicy
 
 OK, DUE_SOON, OVERDUE = "ok", "due-soon", "overdue"
 

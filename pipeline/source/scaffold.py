@@ -6,9 +6,9 @@ import datetime
 from pathlib import Path
 from string import Template
 
-from pipeline.source.publication import PUBLICATION_FILE, load_publication
 from pipeline.base.diagnostics import Reporter
 from pipeline.source.project import MANUSCRIPTS, RESERVED_SLUGS, SLUG, ProjectError, manuscript_paths, manuscripts_dir
+from pipeline.source.publication import PUBLICATION_FILE, load_publication
 
 TEMPLATE = Path(__file__).parent / "new-manuscript.md"
 REVIEW_AFTER_DAYS = 365

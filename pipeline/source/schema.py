@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from pipeline.base.diagnostics import Reporter
+from pipeline.base.languages import problem_with
 from pipeline.source.text import YamlDocument
 
 M = TypeVar("M", bound="Model")
@@ -62,8 +63,6 @@ def _label(value: Any) -> Any:
 
 
 def _language(value: Any) -> Any:
-    from pipeline.base.languages import problem_with  # noqa: PLC0415 - Babel's data loads when a tag is checked
-
     problem = problem_with(value) if isinstance(value, str) else None
     if problem:
         raise ValueError(problem)

@@ -20,6 +20,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 from ruamel.yaml import YAML
 
+from pipeline.base.languages import language
 from pipeline.output.editions import text_direction
 from pipeline.output.keys import digest, file_digest
 
@@ -117,8 +118,6 @@ class Labels:
 
 def label_languages(lang: str) -> list[str]:
     """The label tables a language reads, most specific first: zh-TW reads zh-hant-tw, zh-hant, zh."""
-    from pipeline.base.languages import language  # noqa: PLC0415
-
     parts = lang.lower().split("-")
     found = language(lang)
     chain = ["-".join(parts[:end]) for end in range(len(parts), 0, -1)]
@@ -169,8 +168,6 @@ def _environment(theme: Theme, folder: str, _content_hash: str) -> jinja2.Enviro
 
 
 def long_date(value: date, lang: str) -> str:
-    from pipeline.base.languages import language  # noqa: PLC0415
-
     found = language(lang)
     return format_date(value, format="long", locale=found.babel_locale if found else "en")
 

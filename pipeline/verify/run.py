@@ -7,15 +7,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.output import layout
+from pipeline.distribute.pool import Workers, preload_nothing, raise_bug
 from pipeline.examine.article import Article
+from pipeline.examine.project import CheckResult, check_project
+from pipeline.examine.reading import Reading
+from pipeline.output import layout
 from pipeline.source.publication import booklets_of
-from pipeline.source.project import CheckResult, check_project
 from pipeline.source.theme import Theme, labels
 from pipeline.verify.compare import Comparison, Difference, compare
 from pipeline.verify.read_html import parse_page, read_article
 from pipeline.verify.read_pdf import Labels, read_leaflet
-from pipeline.examine.reading import Reading
 
 
 @dataclass
@@ -61,8 +62,6 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
            cache_dir: Path | None = None) -> VerifyResult:
     """Compare every output of each article with what its manuscript says (examined once, cached),
     the articles side by side in worker processes."""
-    from pipeline.distribute.pool import InternalError, Workers, preload_nothing  # noqa: PLC0415
-
     checked = check_project(root, slugs, jobs=jobs, cache_dir=cache_dir)
     result = VerifyResult(checked)
     result.unverified.update({slug: "the manuscript has errors" for slug in checked.failed})
@@ -78,13 +77,14 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     found: dict[str, list[Comparison]] = {}
 
     def receive(outcome) -> None:
-        if outcome.bug:
-            raise InternalError(outcome.slug, outcome.bug)
-        if outcome.limit:
-            result.unverified[outcome.slug] = f"reading it back {outcome.limit}"
-        else:
-            found[outcome.slug] = outcome.value
+        def read(comparisons: list[Comparison]) -> None:
+            found[outcome.slug] = comparisons
             result.seconds[outcome.slug] = outcome.seconds
+
+        def limited(slug: str, reason: str) -> None:
+            result.unverified[slug] = f"reading it back {reason}"
+
+        outcome.deliver(value=read, limit=limited, bug=raise_bug)
 
     with Workers(jobs or os.cpu_count() or 1, preload_nothing) as workers:
         lost = workers.run(tasks, receive)

@@ -18,7 +18,7 @@ WEASYPRINT = Path(sys.executable).parent / "weasyprint"
 
 def prepare_leaflet_html(root: Path, folder: Path) -> list[tuple[str, str, Path]]:
     """Our leaflet HTML for every article and variant, as files: (slug, variant, path)."""
-    from pipeline.source.project import check_project
+    from pipeline.examine.project import check_project
     from pipeline.render.leaflet import leaflet_html
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,149 @@
+"""The article stages of a build: examine every chosen article (from the cache when its key
+holds), judge them, then render each one's stale page and leaflets, written as they arrive."""
+
+from __future__ import annotations
+
+import datetime
+
+from pipeline.base.progress import Event
+from pipeline.build.state import HAS_ERRORS, LOST, Build
+from pipeline.build.tasks import Rendered, RenderTask
+from pipeline.check.translations import read_lock
+from pipeline.examine.article import Article, file_size
+from pipeline.examine.cache import article_cache
+from pipeline.examine.run import examination_tasks, examine_articles, limit_diagnostic
+from pipeline.examine.verdicts import judge
+from pipeline.output import keys, layout
+from pipeline.output.editions import Editions, editions_of
+from pipeline.output.layout import VARIANTS
+from pipeline.render.web import Download
+from pipeline.source.publication import Booklet, booklets_of
+
+
+def examine(run: Build, workers) -> None:
+    """Examine every chosen article and its other languages, judge them, and fail those held back."""
+    project = run.project
+    cache = article_cache(project)
+    run.entries = {slug: cache.load(slug) for slug in project.sources}
+    for slug in project.unusable:
+        run.fail(slug, HAS_ERRORS, layout.article_outputs(slug))
+
+    def examine_stale(slugs: list[str], examined) -> None:
+        tasks = examination_tasks(project, slugs)
+        run.on_event(Event("start", "examining", len(tasks)))
+        for slug in workers.run(tasks, lambda outcome: receive_examined(run, outcome, examined)):
+            run.fail(slug, LOST, layout.article_outputs(slug))
+
+    # Every language of a chosen article is examined (mostly from the cache): its page names them all.
+    families = [member for name in project.chosen for member in project.family(name)]
+    usable = [name for name in dict.fromkeys(project.chosen + families) if name not in project.unusable]
+    run.examined = examine_articles(project, usable, examine_stale, run.entries)
+    run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
+    run.lock = read_lock(project.manuscripts)
+    verdicts = judge(project, run.examined, datetime.date.today(), run.lock)
+    run.held = verdicts.held
+    for name, article in run.articles.items():
+        run.result.diagnostics += article.diagnostics + verdicts.problems[name]
+        if name in run.held:
+            run.fail(name, HAS_ERRORS, layout.article_outputs(name))
+
+
+def receive_examined(run: Build, outcome, examined) -> None:
+    account(run, outcome)
+    outcome.deliver(value=examined, limit=lambda slug, reason: report_limit(run, slug, reason),
+                    bug=lambda slug, trace: run.fail_bug(slug, trace, layout.article_outputs(slug)))
+    run.on_event(Event("article", outcome.slug))
+
+
+def report_limit(run: Build, slug: str, reason: str) -> None:
+    """A resource limit is the article's located error; its outputs are not (re)made."""
+    run.result.diagnostics.append(limit_diagnostic(run.project, slug, reason))
+    run.fail(slug, HAS_ERRORS, layout.article_outputs(slug))
+
+
+def account(run: Build, outcome) -> None:
+    run.result.seconds[outcome.slug] = run.result.seconds.get(outcome.slug, 0.0) + outcome.seconds
+    run.result.peak_memory[outcome.worker] = max(outcome.peak_memory, run.result.peak_memory.get(outcome.worker, 0))
+
+
+def leaflet_key(run: Build, slug: str, variant: str) -> str:
+    return keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), run.page_size, variant,
+                            editions_for(run, slug))
+
+
+def page_key(run: Build, slug: str) -> str:
+    return keys.page_key(run.key_of(slug), run.project.theme.key("web"), downloads_of(run, slug),
+                         editions_for(run, slug))
+
+
+def editions_for(run: Build, name: str) -> Editions:
+    """The languages an article is published in today: every edition of it that can be built."""
+    members = [(member, run.examined[member].lang) for member in run.project.family(name)
+               if member in run.examined and member not in run.held]
+    accepted = run.lock.get(name)
+    return editions_of(name, members, run.project.publication.base_url, accepted and accepted.source_version)
+
+
+def output_key(run: Build, path: str, slug: str) -> str:
+    return page_key(run, slug) if path == layout.page(slug) else leaflet_key(run, slug, layout.variant_of(path))
+
+
+def render_articles(run: Build, workers) -> None:
+    tasks = [task for article in run.articles.values() if not run.is_broken(article.slug)
+             for task in plan_article(run, article)]
+    run.on_event(Event("start", "laying out", len(tasks)))
+    phases = [[t for t in tasks if t.page], [t for t in tasks if not t.page]] if run.pages_first else [tasks]
+    for phase in phases:
+        for slug in workers.run(phase, lambda outcome: receive_rendered(run, outcome)):
+            run.fail(slug, LOST, layout.article_outputs(slug))
+
+
+def plan_article(run: Build, article: Article) -> list:
+    """The article's stale outputs as one task; when pages go first, a task for the page and one for
+    each leaflet, so that each is written (and previewed) as soon as it is ready."""
+    slug, publication = article.slug, run.project.publication
+    variants = tuple(v for v in (VARIANTS if "pdf" in run.formats else ())
+                     if run.stale(layout.leaflet(slug, v), leaflet_key(run, slug, v)))
+    page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
+    parts = [((), page), *(((variant,), False) for variant in variants)] if run.pages_first else [(variants, page)]
+    return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
+                       publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
+                       file_size(run.project.path(slug)), editions_for(run, slug))
+            for variants, page in parts if variants or page]
+
+
+def receive_rendered(run: Build, outcome) -> None:
+    account(run, outcome)
+    slug = outcome.slug
+    outcome.deliver(value=lambda rendered: write_rendered(run, slug, rendered, outcome.seconds),
+                    limit=lambda slug, reason: report_limit(run, slug, reason),
+                    bug=lambda slug, trace: run.fail_bug(slug, trace, layout.article_outputs(slug)))
+    run.on_event(Event("article", slug))
+
+
+def write_rendered(run: Build, slug: str, rendered: Rendered, seconds: float) -> None:
+    """Write what a render task made (its time is the file's when it made one file), and report
+    the outputs it met a bug in."""
+    alone = len(rendered.files) == 1
+    for path, content in sorted(rendered.files.items()):
+        run.write(path, content, output_key(run, path, slug), seconds if alone else None)
+    for path, bug in sorted(rendered.bugs.items()):
+        run.fail_bug(path, bug, [path, layout.download(path)] if layout.is_download_source(path) else [path])
+
+
+def booklet_members(run: Build) -> list[tuple[Booklet, list[str]]]:
+    return booklets_of(run.project.publication, sorted(run.project.sources))
+
+
+def downloads_of(run: Build, slug: str) -> list:
+    """What an article's page offers to download, given the formats this build makes."""
+    found = [Download(kind, layout.download(layout.leaflet(slug, variant)))
+             for kind, variant in (("pdf-standard", "standard"), ("pdf-large", "large-print"))
+             if "pdf" in run.formats]
+    if "epub" in run.formats:
+        found += [booklet_download(booklet) for booklet, members in booklet_members(run) if slug in members]
+    return found
+
+
+def booklet_download(booklet: Booklet) -> Download:
+    return Download("epub", layout.download(layout.booklet(booklet.id)), booklet.title)

@@ -1,0 +1,70 @@
+"""The per-article task a build sends to its workers: lay out the stale leaflets and render the
+page of one article."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.distribute.pool import LIMIT_ERRORS
+from pipeline.examine.document import Document
+from pipeline.examine.run import preload_for_check
+from pipeline.output import layout
+from pipeline.output.editions import Editions
+from pipeline.render.leaflet import render_leaflet
+from pipeline.render.web import render_page
+from pipeline.source.publication import Publication
+from pipeline.source.theme import Theme
+
+
+@dataclass
+class Rendered:
+    files: dict[str, bytes] = field(default_factory=dict)
+    bugs: dict[str, str] = field(default_factory=dict)  # output path -> traceback
+
+
+@dataclass
+class RenderTask:
+    """Lay out an article's stale leaflets and render its page."""
+
+    slug: str
+    document: Document
+    variants: tuple[str, ...]
+    page: bool
+    downloads: list
+    theme: Theme
+    publication: Publication
+    page_size: str
+    manuscripts: Path
+    limit: float
+    size: int = 0
+    editions: Editions | None = None
+
+    def __call__(self) -> Rendered:
+        rendered = Rendered()
+        for variant in self.variants:
+            attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
+                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
+        if self.page:
+            attempt(rendered, layout.page(self.slug), lambda: render_page(
+                self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
+        return rendered
+
+
+def attempt(rendered: Rendered, path: str, render) -> None:
+    """Render one output; a bug in it is recorded and the article's other outputs go on."""
+    try:
+        rendered.files[path] = render()
+    except LIMIT_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
+        rendered.bugs[path] = traceback.format_exc()
+
+
+def preload_for_build() -> None:
+    """Pay a build's one-off costs (WeasyPrint's import, and examination's) before any article's
+    clock starts."""
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
+
+    preload_for_check()

@@ -1,0 +1,159 @@
+"""The one pass after examination: what only the whole project, git history or today's date
+shows about each examined article, and which articles may not be published today. check,
+build, verify and serve all ask it, so they cannot disagree about what is published."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
+from pipeline.check.translations import currency, currency_diagnostics, read_lock, structure_problems
+from pipeline.examine.article import Article
+from pipeline.output import layout
+from pipeline.output.layout import split_name
+from pipeline.source.history import HistoryError, version_problems
+from pipeline.source.project import Project
+from pipeline.source.publication import Publication, TranslationPolicy
+from pipeline.source.schema import did_you_mean
+from pipeline.source.theme import labels
+
+
+@dataclass
+class Verdicts:
+    """Each examined article's problems beyond its own text, and the names held back today."""
+
+    problems: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)  # errors, here or in the article: not published today
+
+
+def judge(project: Project, examined: dict[str, Article], today: datetime.date, lock=None) -> Verdicts:
+    """Every examined article against the project, its history and the calendar."""
+    versions = committed_version_problems(project, list(examined.values()))
+    translated = translation_problems(project, examined, lock)
+    linked = across_articles(project, examined)
+    verdicts = Verdicts()
+    for name, article in examined.items():
+        problems = policy_diagnostics(article, project.publication, today) + versions.get(name, [])
+        problems += translated.get(name, []) + linked.get(name, []) + label_problems(project, article)
+        verdicts.problems[name] = problems
+        if article.document is None or has_errors(problems):
+            verdicts.held.add(name)
+    return verdicts
+
+
+def policy_diagnostics(article: Article, publication: Publication | None, today: datetime.date) -> list[Diagnostic]:
+    """Problems that change with the calendar or the publication's policies, not the text: they
+    are found afresh each time, never cached."""
+    reporter = Reporter(Path(article.path))
+    target = publication.readability.target_grade if publication else None
+    if article.grade is not None and target is not None and article.grade > target:
+        reporter.warning(article.title_position, "readability",
+                         f"reading grade {article.grade:g} is above the target {target:g}",
+                         "use shorter sentences and everyday words")
+    if article.review_date is not None and article.review_date < today and not any(
+            d.code == "review-date" for d in article.diagnostics):
+        report = reporter.error if publication and publication.review.overdue == "error" else reporter.warning
+        report(article.review_position, "overdue", f"overdue for review: the review date {article.review_date} has passed",
+               "review it, then set a new review-date" if report == reporter.error else "")
+    for what, date, position in article.reviews:
+        if date > today:
+            reporter.error(position, "review-in-future", f"the {what} is dated {date}, which is in the future")
+    return reporter.diagnostics
+
+
+def committed_version_problems(project: Project, articles: list[Article]) -> dict[str, list[Diagnostic]]:
+    """Compare each article's version with git history; nothing to compare outside git or in a
+    shallow clone."""
+    if project.repository is None or not articles:
+        return {}
+    try:
+        histories = project.repository.histories(project.manuscripts, [project.path(a.slug) for a in articles])
+        return {a.slug: version_problems(histories[project.path(a.slug)], project.root, a.version, a.version_position)
+                for a in articles}
+    except HistoryError:
+        return {}
+
+
+def translation_problems(project: Project, examined: dict[str, Article], lock=None) -> dict[str, list[Diagnostic]]:
+    """Each examined translation against its source: structure, and currency by translations.lock.
+    A translation whose source cannot be examined cleanly cannot be compared, so it is held."""
+    lock = read_lock(project.manuscripts) if lock is None else lock
+    critical = project.publication.translations.critical if project.publication else list(TranslationPolicy().critical)
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        slug, lang = split_name(name)
+        if lang is None or not article.blocks:
+            continue
+        source = examined.get(slug)
+        path, source_path = project.path(name), f"{slug}.md"
+        if source is None or source.document is None:
+            found[name] = [Reporter(path, project.root).error_diagnostic(
+                (1, 1), "translation-source", f"its source {source_path} has errors; it cannot be compared with it",
+                f"fix {source_path} first")]
+            continue
+        state = currency(name, source.blocks, lock)
+        found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
+                       + currency_diagnostics(state, article.blocks, path, critical, project.root))
+    return found
+
+
+def across_articles(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """What only the whole project shows: links between articles, and topics spelt two ways."""
+    found = link_problems(project, examined)
+    for name, diagnostics in topic_problems(project, examined).items():
+        found.setdefault(name, []).extend(diagnostics)
+    return found
+
+
+def topic_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """A topic written in ways that differ only in case or spacing would make two topics of one:
+    each rarer spelling is warned about, with the usual one (the commonest; of equals, the first)."""
+    usual = layout.usual_spellings(topic for article in examined.values() for topic, _position in article.topics)
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        reporter = Reporter(project.path(name), project.root)
+        for topic, position in article.topics:
+            expected = usual[layout.topic_key(topic)]
+            if topic != expected:
+                reporter.warning(position, "topic-spelling", f"topic '{topic}' differs from '{expected}' only in "
+                                 "case or spacing", f"did you mean '{expected}'?")
+        found[name] = reporter.diagnostics
+    return found
+
+
+def link_problems(project: Project, examined: dict[str, Article]) -> dict[str, list[Diagnostic]]:
+    """Links between articles: the other manuscript exists, and so does the element a link names
+    in it (when that article was examined and can be published)."""
+    found: dict[str, list[Diagnostic]] = {}
+    for name, article in examined.items():
+        reporter = Reporter(project.path(name), project.root)
+        for link in article.links:
+            other = examined.get(link.name)
+            if link.name not in project.sources:
+                reporter.error(link.position, "link", f"link '{link.href}' goes nowhere: manuscripts/ has no "
+                               f"{link.name}.md", did_you_mean(link.name, project.sources) or "")
+            elif link.fragment and other and other.document and link.fragment not in other.document.ids:
+                reporter.error(link.position, "link", f"link '{link.href}' goes nowhere: {link.name}.md has no "
+                               f"element with the id '{link.fragment}'",
+                               did_you_mean(link.fragment, other.document.ids) or "")
+        found[name] = reporter.diagnostics
+    return found
+
+
+def label_problems(project: Project, article: Article) -> list[Diagnostic]:
+    """A language the theme has no words for: its pages print those words in English. A translation
+    whose language has no feedback line: its pages print the line as written."""
+    reporter = Reporter(project.path(article.slug), project.root)
+    missing = labels(project.theme, article.lang).missing if article.lang else []
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        reporter.warning(article.lang_position, "labels", f"styles/labels.yaml has no '{article.lang}' words for: "
+                         f"{shown}; they are printed in English", f"add them under '{article.lang}:' in styles/labels.yaml")
+    publication = project.publication
+    if split_name(article.slug)[1] and article.lang and publication and publication.feedback_in(article.lang) is None:
+        reporter.warning(article.lang_position, "feedback-translation", f"publication.yaml has no feedback line in "
+                         f"'{article.lang}'; this translation prints it as written",
+                         f"add it under feedback-translations: in publication.yaml, as '{article.lang}: ...'")
+    return reporter.diagnostics
