@@ -12,14 +12,14 @@ import pypandoc
 import pytest
 
 from pipeline.convert import pandoc_process
-from pipeline.convert.conversion import RESERVED_IDS
 from pipeline.convert.pandoc_process import SCRIPT, ConversionError, converted
+from pipeline.output.layout import RESERVED_ID_PATTERNS, RESERVED_IDS
 
 STYLE = Path(__file__).resolve().parents[1] / "styles" / "numeric.csl"
 
 
 def article(body: str) -> dict:
-    return {"lang": "en", "reserved-ids": RESERVED_IDS, "csl": str(STYLE),
+    return {"lang": "en", "reserved-ids": RESERVED_IDS, "reserved-patterns": RESERVED_ID_PATTERNS, "csl": str(STYLE),
             "fragments": [{"key": "title", "text": "A *title*"}, {"key": "body", "text": body}],
             "references": [{"id": "who", "type": "report", "title": "Anaemia", "issued": {"date-parts": [[2023]]}},
                            {"id": "nhs", "type": "webpage", "title": "Vitamin B12"}]}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE_PROJECT, publish
 
+from pipeline.preview.serve import Preview
 from pipeline.review.status import review_status, status_summary, status_table
 
 AUTHOR = {"GIT_AUTHOR_NAME": "Asha Patel", "GIT_AUTHOR_EMAIL": "asha@clinic.example",
@@ -118,6 +119,30 @@ def test_a_version_that_goes_down_is_an_error(repository: Path) -> None:
     assert result.exit_code == 1
     assert (f"manuscripts/ok.md:6:10: error: version 1 is lower than version 2, committed in {second[:7]} "
             "on 2026-04-01") in result.output
+
+
+def test_a_lowered_version_is_refused_by_check_build_and_the_preview_alike(repository: Path) -> None:
+    """The one pass after examination (examine.verdicts) holds the article back everywhere: its
+    outputs are not written, the other article's are, and the preview's overlay shows the error."""
+    add_article(repository, "other", "2099-01-10", "1", "PIL-9")
+    manuscript = repository / "manuscripts" / "ok.md"
+    edit(manuscript, "version: 1", "version: 2")
+    second = commit(repository, "Version 2", "2026-04-01T10:00:00+00:00")
+    edit(manuscript, "version: 2", "version: 1")
+    expected = (f"manuscripts/ok.md:6:10: error: version 1 is lower than version 2, committed in {second[:7]} "
+                "on 2026-04-01")
+    check = publish("check", project=repository)
+    assert check.exit_code == 1 and expected in check.output, check.output
+    build = publish("build", "--format", "web,pdf", project=repository)
+    assert build.exit_code == 1 and expected in build.output, build.output
+    output = repository / "output"
+    assert not (output / "web/ok.html").exists() and not (output / "pdf/ok.pdf").exists()
+    assert (output / "web/other.html").is_file() and (output / "pdf/other.pdf").is_file()
+    preview = Preview(repository, jobs=1, cache_dir=None, echo=lambda _line: None)
+    preview.rebuild(workers=None)
+    shown = [(p["where"], p["severity"], p["code"]) for p in preview.news.latest["problems"]]
+    assert ("manuscripts/ok.md:6:10", "error", "version-down") in shown, shown
+    assert not (output / "web/ok.html").exists()
 
 
 def test_changes_names_each_element_that_changed(repository: Path) -> None:

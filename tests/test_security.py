@@ -162,8 +162,8 @@ def test_the_readers_a_conversion_runs_are_sandboxed(tmp_path: Path, sandboxed: 
     """--sandbox does not reach the readers a Lua script runs, so fragments.lua gives each an empty
     file system of its own. Markdown loads no files; LaTeX's \\input does, so here the reader reads
     LaTeX: with the sandbox it cannot load the secret, and without it (the control) it does."""
-    from pipeline.convert.conversion import RESERVED_IDS
     from pipeline.convert.pandoc_process import SCRIPT, PandocProcess
+    from pipeline.output.layout import RESERVED_ID_PATTERNS, RESERVED_IDS
 
     (tmp_path / "secret.tex").write_text(SECRET)
     reader = (SCRIPT.parent / "fragments.lua").read_text().replace("'markdown'", "'latex'")
@@ -171,7 +171,7 @@ def test_the_readers_a_conversion_runs_are_sandboxed(tmp_path: Path, sandboxed: 
     for name in ("parts.lua", "articles.lua"):
         (tmp_path / name).write_text((SCRIPT.parent / name).read_text())
     pandoc = PandocProcess(tmp_path / "articles.lua")
-    article = {"lang": "en", "reserved-ids": RESERVED_IDS, "references": [],
+    article = {"lang": "en", "reserved-ids": RESERVED_IDS, "reserved-patterns": RESERVED_ID_PATTERNS, "references": [],
                "fragments": [{"key": "body", "text": f"\\input{{{tmp_path / 'secret.tex'}}}"}]}
     answer = pandoc.ask(json.dumps(article).encode(), timeout=60)
     pandoc.stop()

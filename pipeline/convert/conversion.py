@@ -10,16 +10,11 @@ from pathlib import Path
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
 from pipeline.convert.sanitize import clean_html
+from pipeline.output import layout
 from pipeline.source.manuscript import Manuscript, Reference
 
 CITATION_STYLE = "numeric.csl"  # in the styles folder
 BODY_KEY = "body"
-# Ids the page templates use; a body heading with one of them gets a suffix instead.
-# The ids the templates give their own parts (parts.html names a part and its heading
-# "<part>-title"): the reader renames any author's id that would clash with one.
-TEMPLATE_PARTS = ("summary", "key-points", "contents", "faq", "references", "disclaimer", "downloads")
-RESERVED_IDS = (*TEMPLATE_PARTS, *(f"{part}-title" for part in TEMPLATE_PARTS),
-                "main", "refs", "article-title", "booklet-title")
 CSL_DATES = frozenset({"accessed", "available-date", "event-date", "issued", "original-date", "submitted"})
 CSL_NAMES = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
                        "compiler", "contributor", "director", "illustrator", "interviewer", "recipient"})
@@ -136,7 +131,8 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
     fragments = markdown_fragments(manuscript)
     article = {
         "lang": manuscript.front.lang,
-        "reserved-ids": RESERVED_IDS,
+        "reserved-ids": layout.RESERVED_IDS,
+        "reserved-patterns": layout.RESERVED_ID_PATTERNS,
         "fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments],
         "references": [csl_item(ref) for ref in manuscript.front.references],
         "csl": str(citation_style),
@@ -189,5 +185,5 @@ def linkable_ids(converted: Converted) -> tuple[str, ...]:
     and the references (citations link to them)."""
     own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
     parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
-    references = [f"ref-{reference.id}" for reference in converted.references]
+    references = [layout.reference_id(reference.id) for reference in converted.references]
     return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))

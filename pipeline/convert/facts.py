@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.output import layout
+
 BLOCKS = frozenset({"Para", "Plain", "Header", "Div", "BlockQuote"})
 NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList"})
 QUOTE_MARKS = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
@@ -69,7 +71,7 @@ def read_fragment(blocks: list) -> FragmentFacts:
     for node, level in walk(blocks):
         depth = max(depth, level)
         collect(node, facts, notes)
-    generated = {f"#ref-{key}" for key in facts["cited_keys"]}  # citeproc links each citation to its entry
+    generated = {"#" + layout.reference_id(key) for key in facts["cited_keys"]}  # citeproc links each citation to its entry
     facts["links"] = [href for href in facts["links"] if href not in generated]
     prose: list[str] = []
     _paragraphs(blocks, prose)

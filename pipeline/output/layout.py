@@ -16,6 +16,16 @@ TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
 LOCK = ".lock"
 CACHE = ".cache"  # the document cache (or --cache-dir)
 FORMATS = ("web", "pdf", "epub")
+
+# Ids. The templates give their own parts (parts.html names a part and its heading "<part>-title")
+# and pages these; pandoc's reader (convert/lua/fragments.lua) renames an author's id that would
+# clash with one, or match one of the patterns (Lua patterns: citeproc's and pandoc's own ids).
+TEMPLATE_PARTS = ("summary", "key-points", "contents", "faq", "references", "disclaimer", "downloads")
+RESERVED_IDS = (*TEMPLATE_PARTS, *(f"{part}-title" for part in TEMPLATE_PARTS),
+                "main", "refs", "article-title", "booklet-title")
+REFERENCE_PREFIX = "ref-"  # citeproc's: each reference's entry is "ref-<key>", every citation links there
+RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PREFIX), "^cite%-%d+$", "fn%d+$",
+                        "fnref%d+$", "footnotes$")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
 INDEX = "web/index.html"
 SITE_STYLESHEET = "web/assets/site.css"
@@ -158,3 +168,13 @@ def article_outputs(slug: str) -> list[str]:
     """Everything published of one article alone (booklets and the index hold several)."""
     leaflets = [leaflet(slug, variant) for variant in VARIANTS]
     return [page(slug), *leaflets, *(download(path) for path in leaflets)]
+
+
+def reference_id(key: str) -> str:
+    """The id of a reference's entry, which its citations link to."""
+    return REFERENCE_PREFIX + key
+
+
+def reference_key(element_id: str) -> str | None:
+    """The reference key an id names, or None when it names no reference."""
+    return element_id.removeprefix(REFERENCE_PREFIX) if element_id.startswith(REFERENCE_PREFIX) else None

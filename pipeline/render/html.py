@@ -7,6 +7,8 @@ from collections.abc import Callable
 import lxml.html
 from markupsafe import escape
 
+from pipeline.output import layout
+
 
 def edit_fragment(html: str, edit: Callable[[lxml.html.HtmlElement], None]) -> str:
     """Parse an HTML fragment, let `edit` change it in place, and write it back."""
@@ -45,7 +47,8 @@ def mark_header_cells(root: lxml.html.HtmlElement) -> None:
 
 def mark_noterefs(root: lxml.html.HtmlElement) -> None:
     """EPUB: citation links are note references to the endnotes."""
-    for link in root.xpath('.//span[contains(concat(" ", @class, " "), " citation ")]//a[starts-with(@href, "#ref-")]'):
+    for link in root.xpath('.//span[contains(concat(" ", @class, " "), " citation ")]//a[starts-with(@href, $target)]',
+                           target="#" + layout.REFERENCE_PREFIX):
         link.set("epub:type", "noteref")
         link.set("role", "doc-noteref")
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from pipeline.base.lazy import lazy_import
+from pipeline.output import layout
 from pipeline.render.pdf_tags import ParentTree, adopt, children, remove
 from pipeline.source.theme import Labels, Theme
 from pipeline.source.theme import labels as theme_labels
@@ -99,7 +100,7 @@ def descriptions(root, theme: Theme) -> Callable[[str], str]:
 
 
 def describe_place(element, labels: Labels) -> str:
-    if element.tag == "li" and element.get("id", "").startswith("ref-") and element.get("value"):
+    if element.tag == "li" and layout.reference_key(element.get("id", "")) is not None and element.get("value"):
         return labels.format("reference-link", number=element.get("value"))
     if element.tag == "li" and element.xpath("ancestor::section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
         return labels.format("note-link", number=len(element.xpath("preceding-sibling::li")) + 1)

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from ruamel.yaml import YAML
 
 from pipeline.base.languages import language
+from pipeline.output import layout
 from pipeline.output.editions import text_direction
 from pipeline.output.keys import digest, file_digest
 
@@ -164,6 +165,7 @@ def _environment(theme: Theme, folder: str, _content_hash: str) -> jinja2.Enviro
     env.filters["json_ld"] = json_ld
     env.filters["css_string"] = css_string
     env.filters["direction_of"] = text_direction
+    env.filters["reference_id"] = layout.reference_id  # the id citeproc links citations to
     return env
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.base.languages import wide
 from pipeline.examine.reading import Reading, Table, normalise
+from pipeline.output import layout
 
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 # Elements whose text is a block of its own: their texts are joined by a space, in any script.
@@ -25,8 +26,8 @@ BLOCKS = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "Lbl", "LBody
 
 
 @dataclass
-class Labels:
-    """The section headings of the print template, in the leaflet's language."""
+class SectionHeadings:
+    """The section headings of the print template, in the leaflet's language (from the theme's Labels)."""
 
     summary: str
     key_points: str
@@ -191,10 +192,10 @@ def page_text(page) -> str:
     return " ".join(run.text for _mcid, run in page_runs(page))
 
 
-def read_leaflet(path: Path, labels: Labels, numbers: dict[str, str]) -> Reading:
+def read_leaflet(path: Path, headings: SectionHeadings, numbers: dict[str, str]) -> Reading:
     """The article as a reader of the PDF sees it; `numbers` maps reference ids to numbers."""
     leaflet = open_leaflet(path)
-    sections = top_level_sections(leaflet, labels)
+    sections = top_level_sections(leaflet, headings)
     reading = Reading()
     heading = first_of(leaflet.tree, "H1")
     reading.title = leaflet.text(heading) if heading else ""
@@ -203,20 +204,20 @@ def read_leaflet(path: Path, labels: Labels, numbers: dict[str, str]) -> Reading
     reading.tables = read_tables(leaflet, sections.get("body", []))
     reading.faq = read_faq(leaflet, sections.get("faq", []))
     reading.references = [(label.rstrip("."), text) for label, text in list_items(leaflet, sections.get("references", []))]
-    reading.disclaimer = (labels.disclaimer if "disclaimer" in sections else "",
+    reading.disclaimer = (headings.disclaimer if "disclaimer" in sections else "",
                           " ".join(leaflet.text(e) for e in sections.get("disclaimer", [])))
     reading.citations = read_citations(leaflet, sections)
     reading.link_problems = link_problems(leaflet, numbers)
     return reading
 
 
-def top_level_sections(leaflet: Leaflet, labels: Labels) -> dict[str, list]:
+def top_level_sections(leaflet: Leaflet, headings: SectionHeadings) -> dict[str, list]:
     """The document's parts by name, each as the elements under its heading.
 
     A Sect opens the part its H2 names; a Sect without a known heading (the rest of a part
     on the next page) continues the part before it; a Div is article body.
     """
-    names = {normalise(getattr(labels, name)): name for name in ("summary", "key_points", "faq", "references", "disclaimer")}
+    names = {normalise(getattr(headings, name)): name for name in ("summary", "key_points", "faq", "references", "disclaimer")}
     sections: dict[str, list] = defaultdict(list)
     current = None
     for element in leaflet.tree[0].get("children", []) if leaflet.tree else []:
@@ -310,7 +311,7 @@ def read_citations(leaflet: Leaflet, sections: dict[str, list]) -> list[str]:
     when its numbers are the next links to reference entries: text that only looks like a
     citation ("[1]" written out) links nowhere."""
     text = " ".join(leaflet.text(e) for name in ("summary", "key_points", "body", "faq") for e in sections.get(name, []))
-    linked = [number for shown, destination in leaflet.links if destination.startswith("ref-")
+    linked = [number for shown, destination in leaflet.links if layout.reference_key(destination) is not None
               for number in re.findall(r"\d+", shown)]
     found = []
     for label in CITATION.findall(normalise(text)):
@@ -325,9 +326,10 @@ def link_problems(leaflet: Leaflet, numbers: dict[str, str]) -> list[str]:
     """Every citation link must show the number of the entry it reaches (by its destination name)."""
     problems = []
     for shown, destination in leaflet.links:
-        if not destination.startswith("ref-"):
+        key = layout.reference_key(destination)
+        if key is None:
             continue
-        number = numbers.get(destination.removeprefix("ref-"))
+        number = numbers.get(key)
         if number is None:
             problems.append(f"citation link '{shown}' reaches nothing (#{destination})")
         elif number != shown:

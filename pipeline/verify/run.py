@@ -16,7 +16,7 @@ from pipeline.source.publication import booklets_of
 from pipeline.source.theme import Theme, labels
 from pipeline.verify.compare import Comparison, Difference, compare
 from pipeline.verify.read_html import parse_page, read_article
-from pipeline.verify.read_pdf import Labels, read_leaflet
+from pipeline.verify.read_pdf import SectionHeadings, read_leaflet
 
 
 @dataclass
@@ -121,11 +121,11 @@ def read_output(format_: str, path: Path, article: Article, theme: Theme) -> tup
         if format_.startswith("epub"):
             with zipfile.ZipFile(path) as archive:
                 return read_article(parse_page(archive.read(layout.CHAPTERS + layout.chapter(article.slug)))), None
-        return read_leaflet(path, leaflet_labels(article, theme), {r.id: r.number for r in document.references}), None
+        return read_leaflet(path, section_headings(article, theme), {r.id: r.number for r in document.references}), None
     except (KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
         return None, f"unreadable: {error}"
 
 
-def leaflet_labels(article: Article, theme: Theme) -> Labels:
+def section_headings(article: Article, theme: Theme) -> SectionHeadings:
     words = labels(theme, article.document.lang)
-    return Labels(words.summary, words.key_points, words.faq, words.references, article.document.disclaimer.title)
+    return SectionHeadings(words.summary, words.key_points, words.faq, words.references, article.document.disclaimer.title)

@@ -1,7 +1,7 @@
 -- A pandoc reader for one article given as JSON:
 --   {"fragments": [{"key": "summary", "text": "<Markdown>"}, ..., {"key": "body", ...}],
 --    "references": [<CSL JSON items>], "lang": "en-GB", "reserved-ids": ["summary", ...],
---    "csl": "<path of the citation style>"}
+--    "reserved-patterns": ["^ref%-", ...], "csl": "<path of the citation style>"}
 -- Each fragment is read as Markdown on its own, so nothing written in one field (an open
 -- fence, a stray metadata block) can spill into another, and is returned in reading order
 -- as a Div carrying its key: <div data-fragment="summary">. Citeproc then numbers the
@@ -9,12 +9,11 @@
 
 -- Ids are unique across the whole article, and never one the templates or pandoc's own
 -- footnotes use: such an id gets the first free "-N" suffix. Links to an id that moved follow
--- it; a later duplicate moves without its links (they already went to the first).
-local RESERVED_PATTERNS = {'^ref%-', '^cite%-%d+$', 'fn%d+$', 'fnref%d+$', 'footnotes$'}
-
+-- it; a later duplicate moves without its links (they already went to the first). Which ids are
+-- reserved is Python's to say (output/layout.py): the request names them, and Lua patterns.
 local function is_reserved(id, reserved)
-  if reserved[id] then return true end
-  for _, pattern in ipairs(RESERVED_PATTERNS) do
+  if reserved.ids[id] then return true end
+  for _, pattern in ipairs(reserved.patterns) do
     if id:match(pattern) then return true end
   end
   return false
@@ -95,8 +94,8 @@ local SANDBOX = {}
 
 function Reader(input, opts)
   local article = pandoc.json.decode(tostring(input), false)
-  local reserved = {}
-  for _, id in ipairs(article['reserved-ids'] or {}) do reserved[id] = true end
+  local reserved = {ids = {}, patterns = article['reserved-patterns'] or {}}
+  for _, id in ipairs(article['reserved-ids'] or {}) do reserved.ids[id] = true end
   local parsed = {}
   for _, fragment in ipairs(article.fragments) do
     table.insert(parsed, pandoc.read(fragment.text, 'markdown', opts, SANDBOX).blocks)
