@@ -106,11 +106,12 @@ def test_verify_finds_a_fault_in_conversion_that_the_html_would_hide(samples_wit
                 "found 'Wear of the bones over time'") in result.output
 
 
+# Each renderer where the build stage that calls it finds it.
 RENDERERS = {
-    "web page": ("pipeline.render.web", "render_page", f"web/{JOINT}.html"),
-    "leaflet": ("pipeline.render.leaflet", "render_leaflet", f"pdf/{JOINT}.pdf"),
-    "booklet": ("pipeline.render.booklet", "render_booklet", "epub/vitamin-b12.epub"),
-    "index": ("pipeline.render.web", "render_index", "web/index.html"),
+    "web page": ("pipeline.build.tasks", "render_page", f"web/{JOINT}.html"),
+    "leaflet": ("pipeline.build.tasks", "render_leaflet", f"pdf/{JOINT}.pdf"),
+    "booklet": ("pipeline.build.booklets", "render_booklet", "epub/vitamin-b12.epub"),
+    "index": ("pipeline.build.site", "render_index", "web/index.html"),
     "manifest": ("pipeline.build.run", "record", "publish"),
 }
 
