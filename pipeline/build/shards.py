@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.diagnostics import UsageError
-from pipeline.output.keys import digest, folder_digest, installed_fonts_digest, tool_digest
+from pipeline.output import keys
 from pipeline.output.layout import split_name
 from pipeline.output.writer import atomic_write
 
@@ -47,16 +47,9 @@ class Shard:
         return [name for name in names if split_name(name)[0] in mine]
 
 
-def inputs_digest(root: Path, formats: tuple[str, ...], page_size: str | None) -> str:
-    """Everything a build reads, so that shards from another commit or setup are told apart."""
-    styles = root / "styles"
-    return digest(tool_digest(), installed_fonts_digest(), folder_digest(root / "manuscripts"),
-                  folder_digest(styles) if styles.is_dir() else None, sorted(formats), page_size)
-
-
 def write_stamp(output: Path, shard: Shard, formats: tuple[str, ...], page_size: str | None) -> None:
     stamp = {"shard": shard.number, "of": shard.count, "formats": list(formats), "page-size": page_size,
-             "inputs": inputs_digest(output.parent, formats, page_size)}
+             "inputs": keys.inputs_key(output.parent, formats, page_size)}
     atomic_write(output / STAMP, (json.dumps(stamp, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
@@ -80,7 +73,7 @@ def check_stamps(root: Path, folders: list[Path]) -> dict:
     numbers = sorted(stamp.get("shard") for _folder, stamp in stamps)
     if numbers != list(range(1, first["of"] + 1)):
         raise ShardError(f"need shards 1 to {first['of']} once each; got {', '.join(map(str, numbers))}")
-    if first["inputs"] != inputs_digest(root, tuple(first["formats"]), first["page-size"]):
+    if first["inputs"] != keys.inputs_key(root, tuple(first["formats"]), first["page-size"]):
         raise ShardError("the shards were built from other inputs than this project's (another commit, "
                          "other styles, or another version of publish)")
     return first

@@ -26,8 +26,6 @@ from pipeline.render.finding import render_a_to_z, render_search, render_topic, 
 from pipeline.render.search import ENTRY, pagefind_version, search_index
 from pipeline.render.web import Entry, render_index, site_language
 
-RETIRED_WHEN_UNUSED = ("web/search/", layout.PAGEFIND)  # and every shelf's topics/ and a-z.html
-
 
 def write_site(run: Build) -> None:
     """The stylesheet and search script, the images pages show, a copy of every download, the
@@ -126,7 +124,7 @@ def write_search(run: Build, published: dict[str, Document]) -> list[str]:
              for sha256 in [recorded(run, page)] if sha256}
     key = keys.search_index_key(pages, pagefind_version())
     if pages and run.stale(layout.PAGEFIND + ENTRY, key):
-        index = search_index(run.writer.root / "web", run.writer.root / layout.TEMPORARY)
+        index = search_index(run.writer.root / layout.WEB, run.writer.root / layout.TEMPORARY)
         for name, content in sorted(index.items()):
             if not name.endswith(("-ui.js", "-ui.css", "pagefind-highlight.js")):  # we draw our own results
                 write_if_changed(run, layout.PAGEFIND + name, content, key)
@@ -162,8 +160,7 @@ def retire(run: Build, made: set[str]) -> None:
     """Remove the site pages an earlier build made that this one did not (a topic no article names now,
     a language with no articles left, an old search index's chunks)."""
     for path in sorted(run.previous):
-        site_page = path.startswith(RETIRED_WHEN_UNUSED) or "/topics/" in path or path.endswith("/a-z.html")
-        if site_page and path not in made and path not in run.writer.entries:
+        if layout.is_finding_page(path) and path not in made and path not in run.writer.entries:
             (run.writer.root / path).unlink(missing_ok=True)
 
 

@@ -125,3 +125,25 @@ def search_page_key(theme: str, lang: str, shelf: str | None, publication: str) 
 def search_index_key(pages: dict[str, str], pagefind: str) -> str:
     """Pagefind's index (pages: each page's path and SHA-256)."""
     return digest(list(pages.items()), pagefind)
+
+
+def files_key(paths: list[Path]) -> str:
+    return digest([file_digest(path) for path in paths])
+
+
+def theme_key(shared: list[tuple[str, Path]], own: dict[str, Path]) -> str:
+    """One format's templates and stylesheets (own, by name) and the files every format shares."""
+    return digest([(name, file_digest(path)) for name, path in shared],
+                  sorted((name, file_digest(path)) for name, path in own.items()))
+
+
+def version_key(text: str, name: str, publication: str, citation_style: str) -> str:
+    """An old version of a manuscript, read into the element model (publish changes)."""
+    return digest(text, name, publication, citation_style, tool_digest())
+
+
+def inputs_key(root: Path, formats: tuple[str, ...], page_size: str | None) -> str:
+    """Everything a build reads, so that shards from another commit or setup are told apart."""
+    styles = root / "styles"
+    return digest(tool_digest(), installed_fonts_digest(), folder_digest(root / "manuscripts"),
+                  folder_digest(styles) if styles.is_dir() else None, sorted(formats), page_size)

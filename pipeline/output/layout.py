@@ -27,6 +27,8 @@ REFERENCE_PREFIX = "ref-"  # citeproc's: each reference's entry is "ref-<key>", 
 RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PREFIX), "^cite%-%d+$", "fn%d+$",
                         "fnref%d+$", "footnotes$")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
+WEB = "web/"  # the site, as it is served
+PDF = "pdf/"  # the leaflets
 INDEX = "web/index.html"
 SITE_STYLESHEET = "web/assets/site.css"
 DOWNLOADS = "web/downloads/"
@@ -117,6 +119,17 @@ PAGEFIND = "web/pagefind/"  # the search index, one per language
 SEARCH_SCRIPT = "web/assets/search.js"
 
 
+def is_finding_page(path: str) -> bool:
+    """Whether a path is one of the pages that find articles (A–Z, topics, search and its index):
+    a build removes those it no longer makes."""
+    return (path.startswith(("web/search/", PAGEFIND)) or "/topics/" in path) or path.endswith("/a-z.html")
+
+
+def audit_record(name: str) -> str:
+    """An article's audit record, in output/audit/ or the folder `publish audit --out` names."""
+    return f"{name}.audit.html"
+
+
 def leaflet(name: str, variant: str) -> str:
     return f"pdf/{name}.pdf" if variant == "standard" else f"pdf/{name}.{variant}.pdf"
 
@@ -178,3 +191,8 @@ def reference_id(key: str) -> str:
 def reference_key(element_id: str) -> str | None:
     """The reference key an id names, or None when it names no reference."""
     return element_id.removeprefix(REFERENCE_PREFIX) if element_id.startswith(REFERENCE_PREFIX) else None
+
+
+def version_cache(key: str) -> str:
+    """An old version's elements, cached under the cache folder (publish changes)."""
+    return f"versions/{key}.json"

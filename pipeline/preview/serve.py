@@ -300,11 +300,11 @@ def PagesWithScript(preview: Preview):  # noqa: N802 - a class made on demand: s
                 response = super().file_response(full_path, stat_result, scope, status_code)
                 response.headers.update(FRESH)
                 return response
-            served = Path(full_path).resolve().relative_to((preview.output / "web").resolve()).as_posix()
+            served = layout.WEB + Path(full_path).resolve().relative_to((preview.output / layout.WEB).resolve()).as_posix()
             page = Path(full_path).read_text(encoding="utf-8")
-            return html_response(with_script(page, "web/" + served, leaflet_of(preview, "web/" + served)), status_code)
+            return html_response(with_script(page, served, leaflet_of(preview, served)), status_code)
 
-    return Pages(directory=preview.output / "web", html=True, check_dir=False)
+    return Pages(directory=preview.output / layout.WEB, html=True, check_dir=False)
 
 
 def html_response(page: str, status_code: int = 200):
@@ -333,7 +333,7 @@ def leaflet_file(preview: Preview, name: str, variant: str) -> Path:
     if not NAME.match(name) or variant not in VARIANTS:
         raise HTTPException(404)
     try:
-        return inside(preview.output / layout.leaflet(name, variant), preview.output / "pdf")
+        return inside(preview.output / layout.leaflet(name, variant), preview.output / layout.PDF)
     except (UnsafePath, FileNotFoundError):
         raise HTTPException(404) from None
 

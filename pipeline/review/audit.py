@@ -64,7 +64,7 @@ def audit(root: Path, name: str, out: Path | None = None) -> Path:
     record.made = made.strftime("%Y-%m-%d %H:%M UTC")
     html = environment(project.theme, AUDIT).get_template("record.html").render(
         record=record, front=manuscript.front if manuscript else None, publication=project.publication)
-    target = (out or project.output / AUDIT) / f"{name}.audit.html"
+    target = (out or project.output / AUDIT) / layout.audit_record(name)
     atomic_write(target, html.encode("utf-8"))
     return target
 

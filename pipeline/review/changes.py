@@ -16,7 +16,7 @@ from pipeline.base.diagnostics import Reporter
 from pipeline.convert.conversion import ConversionError, convert
 from pipeline.examine.expected import expected_reading
 from pipeline.examine.reading import Reading, normalise
-from pipeline.output.keys import digest, tool_digest
+from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
 from pipeline.source.history import HistoryError, Repository, Version, resolve, version_of
 from pipeline.source.manuscript import parse_manuscript
@@ -109,8 +109,8 @@ def elements_type():
 def elements_of(text: str, path: Path, project: Project) -> Elements:
     """A version in the element model, from the cache when this text was read before (under the
     same publication, citation style and tool)."""
-    key = digest(text, path.name, project.publication_key, project.citation_style_key, tool_digest())
-    cached = project.cache_root / "versions" / f"{key}.json"
+    key = keys.version_key(text, path.name, project.publication_key, project.citation_style_key)
+    cached = project.cache_root / layout.version_cache(key)
     try:
         return elements_type().validate_json(cached.read_bytes())
     except (OSError, ValueError):

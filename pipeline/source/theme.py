@@ -21,9 +21,8 @@ from markupsafe import Markup, escape
 from ruamel.yaml import YAML
 
 from pipeline.base.languages import language
-from pipeline.output import layout
+from pipeline.output import keys, layout
 from pipeline.output.editions import text_direction
-from pipeline.output.keys import digest, file_digest
 
 STYLES = "styles"
 BUNDLED = Path(__file__).resolve().parent.parent.parent / STYLES
@@ -68,9 +67,8 @@ class Theme:
         return {folder: self.folder_key(folder) for folder in FORMAT_FOLDERS}
 
     def folder_key(self, folder: str) -> str:
-        shared = [(name, file_digest(self.file(name))) for name in SHARED_FILES]
-        shared += [(LABELS_FILE, file_digest(path)) for path in self.label_files]
-        return digest(shared, sorted((name, file_digest(path)) for name, path in self.files(folder).items()))
+        shared = [(name, self.file(name)) for name in SHARED_FILES] + [(LABELS_FILE, p) for p in self.label_files]
+        return keys.theme_key(shared, self.files(folder))
 
     def key(self, folder: str) -> str:
         return self.keys[folder] if folder in self.keys else self.folder_key(folder)
@@ -129,7 +127,7 @@ def label_languages(lang: str) -> list[str]:
 
 def labels(theme: Theme, lang: str) -> Labels:
     files = theme.label_files
-    return Labels(label_table(tuple(files), digest([file_digest(path) for path in files])), lang)
+    return Labels(label_table(tuple(files), keys.files_key(files)), lang)
 
 
 @lru_cache(maxsize=4)
