@@ -20,7 +20,7 @@ INSTALLED := $(VENV)/.installed
 TOOLS_INSTALLED := tools/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup system-packages check build verify test quick bench clean
+.PHONY: help all setup system-packages check build verify lint test quick bench clean
 
 help: ## Show this help
 	@echo "Targets:"
@@ -53,10 +53,14 @@ build: setup ## Build web, PDF and EPUB into output/
 verify: setup ## Prove that the formats agree
 	$(PUBLISH) verify $(PUBLISH_ARGS)
 
-test: setup ## Run the test suite
+lint: setup ## ruff, and import-linter's contract that imports point down the stages (pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint ## Run the linters and the test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-quick: setup ## Run the tests that are not marked slow (the external checkers), while you work
+quick: lint ## Run the linters and the tests that are not marked slow (the external checkers), while you work
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: setup ## Time our build against the plain toolchain (BENCH_ARTICLES, BENCH_RUNS, BENCH_JOBS)

@@ -1,6 +1,6 @@
 """One manuscript, examined: converted once, checked, and made ready for every format.
 
-An examination depends only on its input key (fingerprint.article_digest), so it is cached
+An examination depends only on its input key (output.keys.article_digest), so it is cached
 and shared: check, build and verify convert an unchanged article once between them.
 """
 
