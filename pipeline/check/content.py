@@ -1,30 +1,26 @@
-"""Content checks on a manuscript's converted Markdown: citations, images, unsafe HTML, tables."""
+"""Content checks on a manuscript's converted Markdown: citations, images, unsafe HTML, tables.
+
+They read the facts conversion made (convert/facts.py), each with where it is written."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.base.languages import same_language
-from pipeline.check.locate import BLANK_HEADING, Locator, citation, image, link, table_row
-from pipeline.convert.conversion import Converted, linkable_ids
+from pipeline.convert.conversion import Converted, fragment_start, linkable_ids
 from pipeline.convert.facts import FragmentFacts
+from pipeline.convert.raw_html import LOADING_STYLE, is_script_url
 from pipeline.output.layout import split_name
 from pipeline.source.links import LinkProblem, target_of
 from pipeline.source.manuscript import Manuscript
 from pipeline.source.publication import Limits, Publication
 from pipeline.source.schema import did_you_mean
 
-UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset",
-                         "applet", "base", "meta", "link", "style"})
-LOADING_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"})
-SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 TAG = re.compile(r"<[^>]*>")
 LINK_HINT = ("link to a full address (https://…, mailto:…), to an element of this article (#heading-id), "
              "or to another article by its manuscript file (other-article.md, other-article.md#heading-id)")
@@ -41,21 +37,12 @@ class Context:
     reporter: Reporter
     limits: Limits
 
-    locators: dict[tuple, Locator] = field(default_factory=dict)
     ids: tuple[str, ...] = ()  # what a link to '#id' may name
     article_links: list[ArticleLink] = field(default_factory=list)
 
     def anchor(self, loc: tuple) -> tuple[int, int]:
         """Where a fragment starts in the file."""
-        return self.manuscript.yaml.position(loc) if loc else (self.manuscript.body_first_line, 1)
-
-    def locate(self, loc: tuple, kind: str, *patterns, fallback=()) -> tuple[int, int]:
-        """Where the next element of a kind stands in a fragment (see locate.py), found by `patterns`
-        or else by `fallback`; the fragment's start if neither finds it."""
-        if loc not in self.locators:
-            self.locators[loc] = Locator(self.manuscript.source, self.anchor(loc))
-        locator = self.locators[loc]
-        return locator.find(kind, *patterns) or (fallback and locator.find(kind, *fallback)) or self.anchor(loc)
+        return fragment_start(self.manuscript, loc)
 
 
 @dataclass(frozen=True)
@@ -75,11 +62,11 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
                       publication.limits if publication else Limits(), ids=linkable_ids(converted))
     check_references(context)
     for fragment in converted.fragments:
-        check_citations(context, fragment.loc, fragment.facts)
-        check_images(context, fragment.loc, fragment.facts)
-        check_unsafe_markup(context, fragment.loc, fragment.facts)
-        check_links(context, fragment.loc, fragment.facts)
-        check_headings(context, fragment.loc, fragment.facts)
+        check_citations(context, fragment.facts)
+        check_images(context, fragment.facts)
+        check_unsafe_markup(context, fragment.facts)
+        check_links(context, fragment.facts)
+        check_headings(context, fragment.facts)
         check_one_line(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
@@ -106,28 +93,24 @@ def check_references(context: Context) -> None:
             context.reporter.warning(position, "uncited-reference", f"reference '{ref.id}' is never cited")
 
 
-def check_citations(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+def check_citations(context: Context, facts: FragmentFacts) -> None:
     known = {ref.id for ref in context.manuscript.front.references}
-    for key in facts.cited_keys:
-        if key not in known:
-            context.reporter.error(context.locate(loc, "citation", citation(key)), "unknown-citation",
-                                   f"citation '@{key}' has no matching reference",
-                                   did_you_mean(key, known) or "add it to 'references'")
+    for cited in facts.citations:
+        if cited.key not in known:
+            context.reporter.error(cited.position, "unknown-citation", f"citation '@{cited.key}' has no matching "
+                                   "reference", did_you_mean(cited.key, known) or "add it to 'references'")
 
 
-def check_images(context: Context, loc: tuple, facts: FragmentFacts) -> None:
-    for found in facts.images:
-        check_image(context, context.locate(loc, "image", *image(found.source)), found.source, found.alt)
-    for raw in facts.raw_html:
-        for source, alt in HtmlScan.of(raw).images:
-            check_image(context, context.locate(loc, "html-image", *image(source)), source, alt)
+def check_images(context: Context, facts: FragmentFacts) -> None:
+    for found in [*facts.images, *(found for raw in facts.raw_html for found in raw.images)]:
+        check_image(context, found.position, found.source, found.alt)
 
 
 def named_images(converted: Converted) -> tuple[str, ...]:
     """Every image source a manuscript names, in Markdown or in raw HTML, once each."""
     found = [image.source for fragment in converted.fragments for image in fragment.facts.images]
-    found += [source for fragment in converted.fragments for raw in fragment.facts.raw_html
-              for source, _alt in HtmlScan.of(raw).images]
+    found += [image.source for fragment in converted.fragments for raw in fragment.facts.raw_html
+              for image in raw.images]
     return tuple(dict.fromkeys(found))
 
 
@@ -162,26 +145,24 @@ def check_image(context: Context, position: tuple[int, int], source: str, alt: s
                        "describe it for readers who cannot see it: ![description](path)")
 
 
-def check_unsafe_markup(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+def check_unsafe_markup(context: Context, facts: FragmentFacts) -> None:
     for raw in facts.raw_html:
-        position = context.locate(loc, "raw-html", raw.strip()[:60])
-        for problem in HtmlScan.of(raw).problems:
-            context.reporter.error(position, "unsafe-html", f"raw HTML {problem}")
-    for name, value in facts.attributes:
-        if name.lower().startswith("on"):
-            context.reporter.error(context.locate(loc, "attribute", name), "unsafe-html",
-                                   f"event handler attribute '{name}' could run script")
-        elif name.lower() == "style" and LOADING_STYLE.search(value):
-            context.reporter.error(context.locate(loc, "attribute", value), "unsafe-html",
-                                   "style attribute with url() could load a file")
+        for hazard in raw.hazards:
+            context.reporter.error(raw.position, "unsafe-html", f"raw HTML {hazard}")
+    for attribute in facts.attributes:
+        if attribute.name.lower().startswith("on"):
+            context.reporter.error(attribute.position, "unsafe-html",
+                                   f"event handler attribute '{attribute.name}' could run script")
+        elif attribute.name.lower() == "style" and LOADING_STYLE.search(attribute.value):
+            context.reporter.error(attribute.position, "unsafe-html", "style attribute with url() could load a file")
 
 
-def check_links(context: Context, loc: tuple, facts: FragmentFacts) -> None:
+def check_links(context: Context, facts: FragmentFacts) -> None:
     """Every link goes somewhere in every format: a web or mail address, an element of this
     article, or another article (whether that exists is checked across the project)."""
-    for href in facts.links:
-        position = context.locate(loc, "link", *link(href))
-        if _is_script_url(href):
+    for found in facts.links:
+        href, position = found.href, found.position
+        if is_script_url(href):
             context.reporter.error(position, "unsafe-html", f"link to a '{href.split(':')[0]}:' URL could run script")
             continue
         try:
@@ -225,55 +206,16 @@ KIND_NAMES = {"Para": "paragraphs", "Plain": "paragraphs", "Header": "a heading"
               "LineBlock": "a line block", "RawBlock": "raw HTML", "Figure": "a figure"}
 
 
-def check_headings(context: Context, loc: tuple, facts: FragmentFacts) -> None:
-    for _ in range(facts.blank_headings):
-        context.reporter.error(context.locate(loc, "blank-heading", BLANK_HEADING), "empty-heading",
-                               "heading has no text", "write the heading's words after the #s, or remove the line")
-
-
-def _is_script_url(url: str) -> bool:
-    compact = "".join(ch for ch in url if ch > " ").lower()
-    return compact.startswith(SCRIPT_SCHEMES)
-
-
-class HtmlScan(HTMLParser):
-    """What a snippet of raw HTML contains that matters here: script vectors and images."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.images: list[tuple[str, str]] = []
-
-    @classmethod
-    def of(cls, html: str) -> "HtmlScan":
-        scan = cls()
-        scan.feed(html)
-        scan.close()
-        return scan
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "style":
-            self.problems.append("that could load files: <style> element (styles come from styles/)")
-        elif tag in UNSAFE_TAGS:
-            self.problems.append(f"that could run script: <{tag}> element")
-        values = {name: value or "" for name, value in attrs}
-        for name, value in values.items():
-            if name.startswith("on"):
-                self.problems.append(f"that could run script: event handler attribute '{name}'")
-            elif name in URL_ATTRIBUTES and _is_script_url(value):
-                self.problems.append(f"that could run script: '{value.split(':')[0]}:' URL in '{name}'")
-            elif name == "style" and LOADING_STYLE.search(value):
-                self.problems.append("that could load files: style attribute with url()")
-        if tag == "img" and "src" in values and not _is_script_url(values["src"]):
-            self.images.append((values["src"], values.get("alt", "")))
+def check_headings(context: Context, facts: FragmentFacts) -> None:
+    for position in facts.blank_headings:
+        context.reporter.error(position, "empty-heading", "heading has no text",
+                               "write the heading's words after the #s, or remove the line")
 
 
 def check_tables(context: Context, facts: FragmentFacts) -> None:
     """Tables need a caption (it is compared across formats) and a header row."""
     for table in facts.tables:
-        first_cell = next((cell for row in table.head + table.body for cell in row if cell), "")
-        strict, loose = table_row(first_cell)
-        start = context.locate((), "table", strict, fallback=(loose,))
+        start = table.position
         if not table.caption:
             context.reporter.warning(start, "table-caption", "table without a caption",
                                      "add a line ': Caption {#tbl-name}' below the table")

@@ -43,8 +43,7 @@ def fingerprint(*texts: str) -> str:
 
 def blocks_of(manuscript: Manuscript, converted: Converted, publication: Publication | None) -> tuple[Block, ...]:
     """Every block of an article, in order, with where it is written."""
-    yaml, source = manuscript.yaml, manuscript.source
-    body = converted.body.facts
+    yaml, body = manuscript.yaml, converted.body.facts
     after_body = (manuscript.body_first_line, 1)
     found = [Block("title", 0, fingerprint(converted.title.facts.text), position=yaml.position(("title",))),
              Block("summary", 0, fingerprint(converted.summary.facts.text), position=yaml.position(("summary",)))]
@@ -55,25 +54,21 @@ def blocks_of(manuscript: Manuscript, converted: Converted, publication: Publica
               for i, (question, answer) in enumerate(converted.faq, 1)]
     found += [Block("tables", i, fingerprint(t.caption, *(cell for row in t.head + t.body for cell in row)),
                     shape=f"{len(t.head) + len(t.body)}×{max((len(row) for row in t.head + t.body), default=0)}",
-                    position=source.find(first_cell(t), after_body) or after_body)
+                    position=t.position or after_body)
               for i, t in enumerate(body.tables, 1)]
-    headed = [section for section in body.sections if section[0]]
-    opening = [section for section in body.sections if not section[0]]
-    found += [Block("sections", 0, fingerprint(*opening[0]), position=after_body)] if opening else []
-    found += [Block("sections", i, fingerprint(heading, text), position=source.find(heading, after_body) or after_body)
-              for i, (heading, text) in enumerate(headed, 1)]
+    headed = [section for section in body.sections if section.heading]
+    opening = [section for section in body.sections if not section.heading]
+    found += [Block("sections", 0, fingerprint("", opening[0].text), position=after_body)] if opening else []
+    found += [Block("sections", i, fingerprint(section.heading, section.text), position=section.position or after_body)
+              for i, section in enumerate(headed, 1)]
     images = [image for fragment in converted.fragments for image in fragment.facts.images]
-    found += [Block("images", i, fingerprint(image.alt), shape=image.source, position=source.find(image.source, after_body)
-                    or after_body) for i, image in enumerate(images, 1)]
+    found += [Block("images", i, fingerprint(image.alt), shape=image.source, position=image.position or after_body)
+              for i, image in enumerate(images, 1)]
     found += [Block("references", i, "", shape=f"{ref.id} {getattr(ref, 'URL', None) or ''}".strip(),
                     position=yaml.position(("references", i - 1, "id")))
               for i, ref in enumerate(manuscript.front.references, 1)]
     found.append(disclaimer_block(manuscript, publication))
     return tuple(found)
-
-
-def first_cell(table) -> str:
-    return next((cell for row in table.head + table.body for cell in row if cell), table.caption)
 
 
 def disclaimer_block(manuscript: Manuscript, publication: Publication | None) -> Block:

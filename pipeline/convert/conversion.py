@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
+from pipeline.convert.positions import place
 from pipeline.convert.sanitize import clean_html
 from pipeline.output import layout
 from pipeline.source.manuscript import Manuscript, Reference
@@ -138,9 +139,16 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         "csl": str(citation_style),
     }
     try:
-        return read_parts(converted(article, timeout), {fragment_key(f.loc): f.loc for f in fragments})
+        parts = read_parts(converted(article, timeout), {fragment_key(f.loc): f.loc for f in fragments})
     except RecursionError:  # pandoc's answer, or the facts read from it, nested too deeply
         raise ConversionError("the content is nested too deeply to read") from None
+    return replace(parts, fragments=tuple(replace(f, facts=place(f.facts, manuscript.source, fragment_start(manuscript, f.loc)))
+                                          for f in parts.fragments))
+
+
+def fragment_start(manuscript: Manuscript, loc: tuple) -> tuple[int, int]:
+    """Where a fragment starts in the file: its front-matter field, or the body's first line."""
+    return manuscript.yaml.position(loc) if loc else (manuscript.body_first_line, 1)
 
 
 def read_parts(output: dict, locs: dict[str, tuple]) -> Converted:

@@ -1,13 +1,18 @@
 """Reading pandoc's JSON AST: the one module that does, once per fragment, into typed facts.
 
-Checks, readability, the document and verify ask these facts; none of them walks the AST.
+Checks, readability, the document and verify ask these facts; none of them walks the AST. The
+facts that diagnostics point at carry where the manuscript writes them (convert/positions.py
+places them once, at conversion): no check searches the manuscript's text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from pipeline.convert.raw_html import HtmlScan
 from pipeline.output import layout
+
+Position = tuple[int, int]  # line and column in the manuscript, from 1
 
 BLOCKS = frozenset({"Para", "Plain", "Header", "Div", "BlockQuote"})
 NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList"})
@@ -22,6 +27,11 @@ class TableText:
     caption: str
     head: tuple[tuple[str, ...], ...]
     body: tuple[tuple[str, ...], ...]
+    position: Position | None = field(default=None, compare=False)
+
+    @property
+    def first_cell(self) -> str:
+        return next((cell for row in self.head + self.body for cell in row if cell), "")
 
 
 @dataclass(frozen=True)
@@ -33,9 +43,57 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Section:
+    """The body split at its level-2 headings: a heading ("" for the lead before any) and its text."""
+
+    heading: str
+    text: str
+    position: Position | None = field(default=None, compare=False)  # of the heading
+
+
+@dataclass(frozen=True)
 class Image:
     source: str
     alt: str
+    position: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One key cited, as `@key` or `[@key]`."""
+
+    key: str
+    position: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    position: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A key-value attribute of any element: `{key=value}` in Markdown."""
+
+    name: str
+    value: str
+    position: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    """A piece of raw HTML, the images it shows and what in it could run script or load files."""
+
+    text: str
+    images: tuple[Image, ...] = ()
+    hazards: tuple[str, ...] = ()
+    position: Position | None = field(default=None, compare=False)
+
+    @classmethod
+    def read(cls, text: str) -> "RawHtml":
+        scan = HtmlScan.of(text)
+        return cls(text, tuple(Image(source, alt) for source, alt in scan.images), tuple(scan.problems))
 
 
 @dataclass(frozen=True)
@@ -44,45 +102,47 @@ class FragmentFacts:
 
     text: str  # the text a reader sees, quotes and resolved citations included
     prose: tuple[str, ...]  # each paragraph or list item as one sentence-ended line, citations left out
-    cited_keys: tuple[str, ...]  # every citation key, in order
+    citations: tuple[Citation, ...]  # every key cited, in order
     citation_labels: tuple[str, ...]  # each in-text citation as citeproc shows it: "[1, 3]"
-    images: tuple[Image, ...]  # Markdown images (raw HTML is kept whole in raw_html)
-    raw_html: tuple[str, ...]
-    links: tuple[str, ...]  # link targets
+    images: tuple[Image, ...]  # Markdown images (raw HTML's are in raw_html)
+    raw_html: tuple[RawHtml, ...]
+    links: tuple[Link, ...]  # Markdown links (citeproc's links to the references left out)
     ids: tuple[str, ...]  # every element id, as the reader made them unique
-    blank_headings: int  # headings with no text (no contents entry or bookmark can name them)
+    blank_headings: tuple[Position | None, ...]  # headings with no text (no contents entry or bookmark can name them)
     block_kinds: tuple[str, ...]  # the fragment's top-level blocks: ("Para",) for one paragraph
     notes: int  # footnotes
-    attributes: tuple[tuple[str, str], ...]  # key-value attributes of any element
+    attributes: tuple[Attribute, ...]
     tables: tuple[TableText, ...]
     headings: tuple[Heading, ...]
-    sections: tuple[tuple[str, str], ...]  # (level-2 heading, its text); the lead before any is ("", text)
+    sections: tuple[Section, ...]
     depth: int  # deepest nesting of lists, quotes and divisions
+
+    @property
+    def cited_keys(self) -> tuple[str, ...]:
+        return tuple(citation.key for citation in self.citations)
 
 
 def read_fragment(blocks: list) -> FragmentFacts:
     """Collect the facts of one fragment's blocks."""
-    facts = {name: [] for name in ("cited_keys", "citation_labels", "images", "raw_html", "links",
-                                   "attributes", "tables", "headings", "ids")}
-    facts["blank_headings"] = 0
+    facts = {name: [] for name in ("citations", "citation_labels", "images", "raw_html", "links",
+                                   "attributes", "tables", "headings", "ids", "blank_headings")}
     depth = 0
     found_notes = [node for node, _level in walk(blocks) if node["t"] == "Note"]
     notes = {id(node): number for number, node in enumerate(found_notes, start=1)}  # as the HTML writer numbers them
     for node, level in walk(blocks):
         depth = max(depth, level)
         collect(node, facts, notes)
-    generated = {"#" + layout.reference_id(key) for key in facts["cited_keys"]}  # citeproc links each citation to its entry
-    facts["links"] = [href for href in facts["links"] if href not in generated]
+    generated = {"#" + layout.reference_id(cited.key) for cited in facts["citations"]}  # citeproc's, to each entry
+    facts["links"] = [link for link in facts["links"] if link.href not in generated]
     prose: list[str] = []
     _paragraphs(blocks, prose)
     return FragmentFacts(text=reading_text(blocks, found_notes, notes), prose=tuple(prose), depth=depth,
                          notes=len(notes),
                          block_kinds=tuple(block.get("t", "") for block in blocks if isinstance(block, dict)),
-                         sections=sections(blocks), **{name: found if isinstance(found, int) else tuple(found)
-                                                       for name, found in facts.items()})
+                         sections=sections(blocks), **{name: tuple(found) for name, found in facts.items()})
 
 
-def sections(blocks: list) -> tuple[tuple[str, str], ...]:
+def sections(blocks: list) -> tuple[Section, ...]:
     """The blocks split at level-2 headings: (heading text, text under it)."""
     found: list[tuple[str, list]] = [("", [])]
     for block in blocks:
@@ -90,7 +150,7 @@ def sections(blocks: list) -> tuple[tuple[str, str], ...]:
             found.append((stringify(block["c"][2], quotes=True), []))
         else:
             found[-1][1].append(block)
-    return tuple((heading, stringify(content, quotes=True)) for heading, content in found if heading or content)
+    return tuple(Section(heading, stringify(content, quotes=True)) for heading, content in found if heading or content)
 
 
 def reading_text(blocks: list, found_notes: list[dict], notes: dict[int, int]) -> str:
@@ -103,22 +163,22 @@ def reading_text(blocks: list, found_notes: list[dict], notes: dict[int, int]) -
 def collect(node: dict, facts: dict, notes: dict[int, int]) -> None:
     kind, content = node["t"], node.get("c")
     if kind == "Cite":
-        facts["cited_keys"] += [citation["citationId"] for citation in content[0]]
+        facts["citations"] += [Citation(citation["citationId"]) for citation in content[0]]
         facts["citation_labels"].append(stringify(content[1], quotes=True))
     elif kind == "Image":
         facts["images"].append(Image(content[2][0], stringify(content[1])))
     elif kind == "Link":
-        facts["links"].append(content[2][0])
+        facts["links"].append(Link(content[2][0]))
     elif kind in ("RawInline", "RawBlock") and content[0].lower().startswith(("html", "epub")):
-        facts["raw_html"].append(content[1])
+        facts["raw_html"].append(RawHtml.read(content[1]))
     elif kind == "Table":
         facts["tables"].append(table_text(node, notes))
     elif kind == "Header":
         text = stringify(content[2])
-        facts["blank_headings"] += not text.strip()
+        facts["blank_headings"] += [] if text.strip() else [None]
         if content[0] == 2:
             facts["headings"].append(Heading(content[1][0], text))
-    facts["attributes"] += attributes(node)
+    facts["attributes"] += [Attribute(name, value) for name, value in attributes(node)]
     facts["ids"] += [identifier] if (identifier := element_id(node)) else []
 
 

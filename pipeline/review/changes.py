@@ -139,7 +139,7 @@ def read_elements(text: str, path: Path, project: Project) -> Elements:
                                         for r in front.reviewed_by) or None}
     return Elements(expected_reading(manuscript, converted, project.publication).normalised(), details,
                     front.disclaimer, {reference.id: normalise(reference.text) for reference in converted.references},
-                    tuple((heading, normalise(text)) for heading, text in converted.body.facts.sections))
+                    tuple((section.heading, normalise(section.text)) for section in converted.body.facts.sections))
 
 
 def element_changes(old: Elements, new: Elements) -> list[Change]:

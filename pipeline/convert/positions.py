@@ -1,15 +1,19 @@
-"""Where an element of a manuscript's Markdown stands, for diagnostics that point at it.
+"""Where the elements of a manuscript's Markdown stand, for diagnostics that point at them.
 
-Pandoc's Markdown reader keeps no source positions, so elements are found by their syntax in
-the order pandoc read them: the second image of a fragment is looked for after the first,
-in the text with code and comments blanked out, so that a path mentioned in prose or in a
-code example is never taken for the element itself.
+Pandoc's Markdown reader keeps no source positions, so at conversion each fact a diagnostic
+may point at (a citation, image, link, attribute, piece of raw HTML, blank heading, table) is
+found by its syntax in the order pandoc read them: the second image of a fragment is looked for
+after the first, in the text with code and comments blanked out, so that a path mentioned in
+prose or in a code example is never taken for the element itself. An element not found stands
+at its fragment's start.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from pipeline.convert.facts import FragmentFacts, Position
 from pipeline.source.text import SourceText
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -82,3 +86,28 @@ def table_row(first_cell: str) -> tuple[re.Pattern, re.Pattern]:
     row = r"^[ \t>]*(?:[|+][ \t]*)?" + word + r"[^\n]*"
     rule = r"[ \t>]*[-|+:=][-|+:= \t]*"
     return re.compile(rf"(?:{row}\n{rule}$|^{rule}\n{row})", re.M), re.compile(row, re.M)
+
+
+def place(facts: FragmentFacts, source: SourceText, start: Position) -> FragmentFacts:
+    """The fragment's facts, each with where it is written (the fragment starts at `start`)."""
+    locator = Locator(source, start)
+
+    def at(kind: str, *patterns, fallback=()) -> Position:
+        return locator.find(kind, *patterns) or (fallback and locator.find(kind, *fallback)) or start
+
+    def raw(piece):
+        return replace(piece, position=at("raw-html", piece.text.strip()[:60]),
+                       images=tuple(replace(i, position=at("html-image", *image(i.source))) for i in piece.images))
+
+    return replace(
+        facts,
+        citations=tuple(replace(c, position=at("citation", citation(c.key))) for c in facts.citations),
+        images=tuple(replace(i, position=at("image", *image(i.source))) for i in facts.images),
+        raw_html=tuple(raw(piece) for piece in facts.raw_html),
+        links=tuple(replace(link_, position=at("link", *link(link_.href))) for link_ in facts.links),
+        attributes=tuple(replace(a, position=at("attribute", a.name)) for a in facts.attributes),
+        blank_headings=tuple(at("blank-heading", BLANK_HEADING) for _ in facts.blank_headings),
+        sections=tuple(replace(s, position=at("heading", s.heading) if s.heading else start) for s in facts.sections),
+        tables=tuple(replace(t, position=at("table", table_row(t.first_cell)[0], fallback=table_row(t.first_cell)[1:]))
+                     for t in facts.tables),
+    )
