@@ -9,10 +9,8 @@ files for the one writer to put under web/pagefind/.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ENTRY = "pagefind-entry.json"  # the index's table of contents: languages, their hashes and page counts
@@ -22,6 +20,9 @@ EXCLUDED = [".downloads", ".languages", ".entry-languages", "nav", ".backlink", 
 def search_index(site: Path, scratch: Path) -> dict[str, bytes]:
     """Index the article pages under `site` (output/web: the pages marked data-pagefind-body);
     return the index's files by path under web/pagefind/."""
+    import asyncio  # noqa: PLC0415 - a build with nothing to index never needs its event loop
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
     scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="pagefind-") as folder:
         # Pagefind's API is async; its loop runs in a thread of its own, since the caller may have one
