@@ -8,6 +8,7 @@ import typing
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from rapidfuzz.distance import DamerauLevenshtein
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.base.languages import problem_with
@@ -145,14 +146,37 @@ def report_unknown_keys(model: type[Model], data: Any, doc: YamlDocument, report
     known = set(fields) | model.other_known_keys
     for key, value in data.items():
         if key not in known:
-            where = f" in {describe_loc(loc)}" if loc else ""
-            reporter.warning(doc.position(loc + (key,), key=True), "unknown-field",
-                             f"unknown field '{key}'{where}", did_you_mean(str(key), known))
+            report_unknown_key(str(key), known, doc.position(loc + (key,), key=True), loc, reporter)
             continue
         nested = field_model(fields[key].annotation) if key in fields else None
         if nested is not None:
             for child_loc, child in _children(fields[key].annotation, value, loc + (key,)):
                 report_unknown_keys(nested, child, doc, reporter, child_loc)
+
+
+def report_unknown_key(key: str, known: set[str], position: tuple[int, int], loc: tuple, reporter: Reporter) -> None:
+    """An unknown key one slip from a known one is a misspelling whose value would be lost in
+    silence: an error. Any other is a warning (a note the author keeps, a field of a later version)."""
+    where = f" in {describe_loc(loc)}" if loc else ""
+    meant = misspelling_of(key, known)
+    if meant:
+        reporter.error(position, "unknown-field", f"unknown field '{key}'{where}, so its value is lost",
+                       f"did you mean '{meant}'?")
+    else:
+        reporter.warning(position, "unknown-field", f"unknown field '{key}'{where}", did_you_mean(key, known))
+
+
+def misspelling_of(key: str, known) -> str | None:
+    """The known key `key` is one slip from: a character added, dropped, changed or two swapped
+    (reveiw-date), or one word of a hyphenated key changed (leaflet-code for leaflet-id)."""
+    words = key.split("-")
+    for name in sorted(known):
+        if DamerauLevenshtein.distance(key, name) == 1:
+            return name
+        theirs = name.split("-")
+        if len(words) == len(theirs) > 1 and sum(a != b for a, b in zip(words, theirs)) == 1:
+            return name
+    return None
 
 
 def _children(annotation, value: Any, loc: tuple):
