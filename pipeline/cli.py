@@ -268,18 +268,21 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
 
 
 @main.command()
-@click.option("--accept", "accept_names", multiple=True, metavar="NAME",
-              help="Record that this translation (e.g. b12-diet.ar) now matches its source. Repeatable.")
+@click.argument("names", nargs=-1, metavar="[NAME...]")
+@click.option("--accept", is_flag=True,
+              help="Record that the NAMEs (e.g. b12-diet.ar b12-diet.ur) now match their sources.")
 @click.option("--fail-outdated", is_flag=True, help="Exit 1 when any translation is outdated or never accepted.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @cache_dir_option
 @project_option
-def translations(accept_names: tuple[str, ...], fail_outdated: bool, report: Path | None, cache_dir: Path | None,
-                 project: Path) -> None:
-    """Show each translation: up to date, outdated or never accepted."""
+def translations(names: tuple[str, ...], accept: bool, fail_outdated: bool, report: Path | None,
+                 cache_dir: Path | None, project: Path) -> None:
+    """Show each translation (or the NAMEs): up to date, outdated or never accepted."""
     from pipeline.review.translations import translation_status
 
-    result = translation_status(project, accept_names, cache_dir)
+    if accept and not names:
+        raise click.UsageError("--accept needs the names of the translations to accept, e.g. b12-diet.ar")
+    result = translation_status(project, names if accept else (), cache_dir, () if accept else names)
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic))
     for name in result.accepted:
@@ -346,7 +349,7 @@ def audit(name: str, out: Path | None, project: Path) -> None:
 @click.argument("slug")
 @project_option
 def new(slug: str, project: Path) -> None:
-    """Start manuscripts/SLUG.md from a template that passes `publish check`."""
+    """Start manuscripts/SLUG.md from a template to rewrite line by line."""
     from pipeline.source.scaffold import ScaffoldError, new_manuscript
 
     try:

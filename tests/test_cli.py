@@ -99,13 +99,45 @@ def test_report_writes_json(project: Path, tmp_path: Path) -> None:
     }]
 
 
-def test_new_writes_a_manuscript_that_passes_strict_check(project: Path) -> None:
-    result = publish("new", "iron-and-tiredness", project=project)
-    assert (result.exit_code, result.stdout) == (0, "wrote manuscripts/iron-and-tiredness.md\n")
-    text = (project / "manuscripts" / "iron-and-tiredness.md").read_text()
-    assert text.startswith("---\ntitle: Iron and tiredness\n")
-    check = publish("check", "--strict", "iron-and-tiredness", project=project)
-    assert check.exit_code == 0, check.stdout
+OWN_WORDS = {  # the template's lines, written by an author
+    "Say in one or two short sentences what this leaflet is about and who it is for.": "Low vitamin D can make muscles ache.",
+    "The main point": "Ask for a blood test",
+    "Put the most important thing first, in plain words.": "A simple blood test shows your vitamin D level.",
+    "Who is this leaflet for?": "Who should read this?",
+    "Write the answer in short sentences. Say what the reader can do next.": "Anyone with aching muscles.",
+    "Name of the page you used": "Vitamin D",
+    "Name of the organisation that wrote it": "NHS",
+    "https://example.org/address-of-the-page-you-used": "https://www.nhs.uk/conditions/vitamins-and-minerals/vitamin-d/",
+    "Start with a short opening paragraph. Say where the facts come from": "Vitamin D keeps muscles strong",
+    "A first heading": "What to do",
+    "Keep each paragraph short. Use lists for steps:": "Steps you can take:",
+    "Do this first.": "See your doctor.",
+    "Then do this.": "Get some sunlight.",
+    "What is it?": "What helps?",
+    "What can I do?": "Who can help?",
+    "A short answer": "Sunlight and food",
+    "Give every table a caption": "Ways to get vitamin D",
+}
+
+
+def test_new_writes_a_start_that_check_refuses_until_its_author_writes_it(project: Path) -> None:
+    """Every line of the template says what to write there; check refuses each line still as it was."""
+    result = publish("new", "vitamin-d-muscle-aches", project=project)
+    assert (result.exit_code, result.stdout) == (0, "wrote manuscripts/vitamin-d-muscle-aches.md\n")
+    path = project / "manuscripts" / "vitamin-d-muscle-aches.md"
+    text = path.read_text()
+    assert text.startswith("---\ntitle: Vitamin D muscle aches\n")
+    check = publish("check", "vitamin-d-muscle-aches", project=project)
+    assert check.exit_code == 1
+    line = text.splitlines().index("    title: Name of the page you used") + 1
+    assert (f"manuscripts/vitamin-d-muscle-aches.md:{line}:12: error: the template's text, never replaced: "
+            "'Name of the page you used': write this article's own words here, or remove the line") in check.stdout
+    assert check.stdout.count("the template's text, never replaced") == 16, check.stdout
+    for template, own in OWN_WORDS.items():
+        text = text.replace(template, own)
+    path.write_text(text)
+    written = publish("check", "--strict", "vitamin-d-muscle-aches", project=project)
+    assert written.exit_code == 0, written.stdout
 
 
 def test_new_refuses_to_overwrite(project: Path) -> None:

@@ -192,6 +192,34 @@ def test_a_translation_with_a_structural_error_cannot_be_accepted(translated):
     assert "accepted" not in result.output
 
 
+def test_several_translations_are_accepted_as_users_type_them(translated):
+    """`--accept a b c` and `--accept a --accept b` both accept every name; names alone list those."""
+    source = manuscript(translated)
+    edit(source, "Low B12 can damage nerves and weaken muscles.", "Low B12 can harm nerves and weaken muscles.")
+    names = [f"{SOURCE}.{lang}" for lang in ("ar", "ur", "bn")]
+    listed = publish("translations", *names[:2], project=translated)
+    assert [line.split()[0] for line in listed.output.splitlines()[:-1]] == names[:2], listed.output
+    accepted = publish("translations", "--accept", *names, project=translated)
+    assert accepted.exit_code == 0, accepted.output
+    assert [f"accepted {name} (manuscripts/translations.lock)" for name in names] == accepted.output.splitlines()[:3]
+    edit(source, "Low B12 can harm nerves and weaken muscles.", "Low B12 can hurt nerves and weaken muscles.")
+    again = publish("translations", "--accept", names[0], "--accept", names[1], project=translated)
+    assert "accepted " + names[0] in again.output and "accepted " + names[1] in again.output, again.output
+    assert publish("translations", "--accept", project=translated).exit_code == 2
+
+
+def test_an_error_in_publication_yaml_is_reported_once_not_as_every_translation_s(translated):
+    edit(translated / "manuscripts/publication.yaml", "base-url: https://leaflets.example.org/", "base-url: 12")
+    result = publish("check", project=translated)
+    assert result.exit_code == 1
+    assert "manuscripts/publication.yaml:" in result.output
+    assert "its source" not in result.output and "translation-source" not in result.output, result.output
+    accept = publish("translations", "--accept", f"{SOURCE}.ar", project=translated)
+    assert accept.exit_code == 1
+    assert [line for line in accept.output.splitlines() if "error" in line] == \
+        [line for line in result.output.splitlines() if line.startswith("manuscripts/publication.yaml") and "error" in line]
+
+
 def test_pages_are_linked_both_ways_in_every_direction(built_translations):
     web = built_translations / "output/web"
     arabic = (web / "ar" / f"{SOURCE}.html").read_text(encoding="utf-8")

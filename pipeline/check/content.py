@@ -19,6 +19,7 @@ from pipeline.output.layout import split_name
 from pipeline.source.links import LinkProblem, target_of
 from pipeline.source.manuscript import Manuscript
 from pipeline.source.publication import Limits, Publication
+from pipeline.source.scaffold import LINE_MARKUP, template_sentences, what_a_line_says
 from pipeline.source.schema import did_you_mean
 
 TAG = re.compile(r"<[^>]*>")
@@ -72,6 +73,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
     check_tables(context, converted.body.facts)
     check_dates(manuscript, reporter)
     check_language(manuscript, reporter)
+    check_template_text(manuscript, reporter)
     if publication is not None:
         check_disclaimer(manuscript, publication, reporter)
     return tuple(context.article_links)
@@ -235,6 +237,17 @@ def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:
     if front.last_reviewed and front.last_reviewed > front.review_date:
         reporter.error(manuscript.yaml.position(("last-reviewed",)), "last-reviewed",
                        f"last reviewed {front.last_reviewed}, after the next review date {front.review_date}")
+
+
+def check_template_text(manuscript: Manuscript, reporter: Reporter) -> None:
+    """`publish new` writes a manuscript whose every line says what to write there: a line still
+    as the template wrote it would be published as it is."""
+    template = template_sentences()
+    for number, line in enumerate(manuscript.source.text.splitlines(), start=1):
+        if what_a_line_says(line) in template:
+            said = LINE_MARKUP.sub("", line)
+            reporter.error((number, len(line) - len(said) + 1), "template-text", f"the template's text, never "
+                           f"replaced: '{said.strip()}'", "write this article's own words here, or remove the line")
 
 
 def check_disclaimer(manuscript: Manuscript, publication: Publication, reporter: Reporter) -> None:

@@ -15,7 +15,7 @@ from pipeline.output import layout
 from pipeline.output.layout import split_name
 from pipeline.source.history import HistoryError, version_problems
 from pipeline.source.project import Project
-from pipeline.source.publication import Publication, TranslationPolicy
+from pipeline.source.publication import Publication
 from pipeline.source.schema import did_you_mean
 from pipeline.source.theme import labels
 
@@ -78,9 +78,13 @@ def committed_version_problems(project: Project, articles: list[Article]) -> dic
 
 def translation_problems(project: Project, examined: dict[str, Article], lock=None) -> dict[str, list[Diagnostic]]:
     """Each examined translation against its source: structure, and currency by translations.lock.
-    A translation whose source cannot be examined cleanly cannot be compared, so it is held."""
+    A translation whose source cannot be examined cleanly cannot be compared, so it is held. While
+    publication.yaml has errors, no article can be published and the translations are not compared:
+    its errors are the one cause, reported once."""
+    if project.publication is None:
+        return {}
     lock = read_lock(project.manuscripts) if lock is None else lock
-    critical = project.publication.translations.critical if project.publication else list(TranslationPolicy().critical)
+    critical = project.publication.translations.critical
     found: dict[str, list[Diagnostic]] = {}
     for name, article in examined.items():
         slug, lang = split_name(name)

@@ -21,18 +21,24 @@ class TranslationsResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # why a translation could not be accepted or listed
 
 
-def translation_status(root: Path, accept_names: tuple[str, ...] = (), cache_dir: Path | None = None) -> TranslationsResult:
-    """Every translation's currency against its source; with `accept_names`, first record that those
-    translations match their sources' current blocks (refused while either has errors)."""
+def translation_status(root: Path, accept_names: tuple[str, ...] = (), cache_dir: Path | None = None,
+                       only: tuple[str, ...] = ()) -> TranslationsResult:
+    """Every translation's currency against its source (or only those named); with `accept_names`,
+    first record that those translations match their sources' current blocks (refused while
+    either has errors)."""
     project = load_project(root, cache_dir=cache_dir)
     names = [name for name in project.sources if split_name(name)[1]]
-    accept_names = tuple(project.canonical(name) for name in accept_names)
-    for name in accept_names:
+    accept_names, only = (tuple(project.canonical(name) for name in given) for given in (accept_names, only))
+    for name in accept_names + only:
         if name not in names:
             raise ProjectError(f"'{name}' is not a translation in manuscripts/ (a translation is <slug>.<lang>.md)")
+    names = [name for name in names if name in only] if only else names
     usable = [n for n in project.with_sources(names) if n not in project.unusable]
     examined = examine_articles(project, usable)
     result, lock = TranslationsResult(), read_lock(project.manuscripts)
+    if accept_names and project.publication is None:  # nothing can be accepted; say why once
+        result.diagnostics += [d for d in project.diagnostics if d.severity.value == "error"]
+        accept_names = ()
     for name in accept_names:
         problems = acceptance_problems(project, examined, name)
         result.diagnostics += problems
