@@ -52,13 +52,15 @@ def test_a_to_z_links_every_article_once_and_files_its_other_names(built_site: P
 def test_topic_pages_link_their_articles_once_and_the_index_groups_by_topic(built_site: Path) -> None:
     web = built_site / "output" / "web"
     expected = {"nerves": ["b12-basics.html", "nerve-pain.html"], "vitamin-b12": ["b12-basics.html"],
-                "vitamin-d": ["sunlight.html"], "vitamina-d": ["vitamina-d.html"]}
+                "vitamin-d": ["sunlight.html"], "vitamina-d": ["vitamina-d.html"], "musculos": ["vitamina-d.html"]}
     assert sorted(p.stem for p in (web / "topics").glob("*.html")) == sorted(expected)
     for topic, articles in expected.items():
         assert sorted(href.removeprefix("../") for href in article_links(web / "topics" / f"{topic}.html")) == articles
     index = lxml.html.parse(str(web / "index.html")).getroot()
     groups = [h.text_content().strip() for h in index.xpath("//section[@class='topic-group']/h2")]
-    assert groups == ["Nerves", "Vitamin B12", "Vitamin D", "Vitamina D", "Other articles"]
+    assert groups == ["Músculos", "Nerves", "Vitamin B12", "Vitamin D", "Vitamina D", "Other articles"]
+    musculos = lxml.html.parse(str(web / "topics" / "musculos.html")).getroot()  # an ASCII file name, the topic's words
+    assert musculos.xpath("string(//h1)").strip() == "Músculos" and "Músculos" in musculos.xpath("string(//title)")
     assert index.xpath("//section[@class='topic-group'][last()]//h3//a/@href") == ["zinc.html"]
 
 

@@ -338,3 +338,15 @@ def test_labels_follow_the_script_and_mark_english_fallbacks():
     assert "summary" in pashto.missing
     assert pashto.summary.__html__() == '<span lang="en">Summary</span>'
     assert labels(theme, "ar").missing == []
+
+
+def test_access_dates_are_written_as_the_article_writes_its_other_dates(built_translations):
+    """citeproc writes dates its own way and knows no Urdu or Bengali: the access date is the
+    article's own long date (a translation keeps its source's date of access)."""
+    web = built_translations / "output/web"
+    expected = {"": "1 November 2026", "ar/": "1 نوفمبر 2026", "bn/": "1 নভেম্বর, 2026", "pl/": "1 listopada 2026",
+                "ur/": "1 نومبر، 2026", "zh-Hans/": "2026年11月1日"}
+    for folder, written in expected.items():
+        page = lxml.html.parse(str(web / f"{folder}{SOURCE}.html")).getroot()
+        entries = [" ".join(li.text_content().split()) for li in page.xpath("//li[starts-with(@id, 'ref-')]")]
+        assert len(entries) == 6 and all(f" {written}." in entry for entry in entries), entries

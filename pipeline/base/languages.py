@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_date
 
 WELL_FORMED = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -105,3 +107,10 @@ def wide(character: str) -> bool:
     """A Chinese, Japanese or Korean character, of scripts written without spaces between words:
     a line may break beside one with or without a space, and each reads about as long as a word."""
     return unicodedata.east_asian_width(character) in ("W", "F") and unicodedata.category(character) != "So"
+
+
+def long_date(value: datetime.date, lang: str) -> str:
+    """A date as the language writes it in full (1 de octubre de 2026, 2026年10月1日): every date
+    an article prints, in every format, its references' access dates included."""
+    found = language(lang)
+    return format_date(value, format="long", locale=found.babel_locale if found else "en")

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.base.languages import long_date
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
 from pipeline.convert.positions import place
@@ -136,6 +137,7 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         "reserved-patterns": layout.RESERVED_ID_PATTERNS,
         "fragments": [{"key": fragment_key(f.loc), "text": f.text} for f in fragments],
         "references": [csl_item(ref) for ref in manuscript.front.references],
+        "accessed": accessed_dates(manuscript.front.references, manuscript.front.lang),
         "csl": str(citation_style),
     }
     try:
@@ -161,6 +163,17 @@ def read_parts(output: dict, locs: dict[str, tuple]) -> Converted:
     return Converted(fragments, references, citations)
 
 
+def accessed_dates(references: list[Reference], lang: str) -> dict[str, str]:
+    """Each reference's access date as the article's language writes every other date: citeproc
+    knows fewer languages than an article may be in, and writes dates its own way."""
+    found = {}
+    for reference in references:
+        day = as_date((reference.model_extra or {}).get("accessed"))
+        if isinstance(day, datetime.date):
+            found[reference.id] = long_date(day, lang)
+    return found
+
+
 def csl_item(reference: Reference) -> dict:
     """A reference as CSL JSON: dates as date-parts, plain-string names as literals."""
     item = {"id": reference.id, "type": reference.type, "title": reference.title}
@@ -175,12 +188,18 @@ def csl_item(reference: Reference) -> dict:
     return item
 
 
+def as_date(value):
+    """A date written YYYY-MM-DD as a date; anything else as it is."""
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def csl_date(value) -> dict:
+    value = as_date(value)
     if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            return {"raw": value}
+        return {"raw": value}
     if isinstance(value, datetime.date):
         return {"date-parts": [[value.year, value.month, value.day]]}
     if isinstance(value, int):

@@ -10,6 +10,8 @@ import posixpath
 import re
 from collections import Counter
 
+from anyascii import anyascii
+
 OUTPUT = "output"  # the folder, in the project's root
 MANIFEST = "manifest.json"
 TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
@@ -94,8 +96,9 @@ def usual_spellings(topics) -> dict[str, str]:
 
 
 def topic(name: str, lang: str | None = None) -> str:
-    """A topic's page: its articles in one language."""
-    slug = re.sub(r"[^\w]+", "-", topic_key(name)).strip("-") or "topic"
+    """A topic's page: its articles in one language, under an ASCII file name (Músculos is
+    musculos.html, a topic in another script its transliteration) that every server and link keeps."""
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(topic_key(name)).lower()).strip("-") or "topic"
     return f"web/{lang}/topics/{slug}.html" if lang else f"web/topics/{slug}.html"
 
 

@@ -16,11 +16,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup, escape
 from ruamel.yaml import YAML
 
-from pipeline.base.languages import language
+from pipeline.base.languages import language, long_date
 from pipeline.output import keys, layout
 from pipeline.output.editions import text_direction
 
@@ -165,11 +164,6 @@ def _environment(theme: Theme, folder: str, _content_hash: str) -> jinja2.Enviro
     env.filters["direction_of"] = text_direction
     env.filters["reference_id"] = layout.reference_id  # the id citeproc links citations to
     return env
-
-
-def long_date(value: date, lang: str) -> str:
-    found = language(lang)
-    return format_date(value, format="long", locale=found.babel_locale if found else "en")
 
 
 def css_string(value, isolate: bool = False) -> Markup:

@@ -92,6 +92,15 @@ end
 -- system of its own, so no text can make a reader load a file (LaTeX's \input would).
 local SANDBOX = {}
 
+-- Each access date as the article's language writes its other dates (the request carries them,
+-- by reference id): citeproc prints a literal date as it is.
+local function write_access_dates(references, accessed)
+  for _, reference in ipairs(references or {}) do
+    local written = accessed[pandoc.utils.stringify(reference.id)]
+    if written then reference.accessed = pandoc.MetaMap{literal = pandoc.MetaString(written)} end
+  end
+end
+
 function Reader(input, opts)
   local article = pandoc.json.decode(tostring(input), false)
   local reserved = {ids = {}, patterns = article['reserved-patterns'] or {}}
@@ -109,6 +118,7 @@ function Reader(input, opts)
   if article.references and #article.references > 0 then
     meta = pandoc.read(pandoc.json.encode(article.references), 'csljson', nil, SANDBOX).meta
     meta['link-citations'] = true
+    write_access_dates(meta.references, article.accessed or {})
   end
   meta['lang'] = article.lang
   meta['csl'] = article.csl
