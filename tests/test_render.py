@@ -210,8 +210,30 @@ def test_page_size_comes_from_publication_or_option(built_other: Path, tmp_path:
     with pikepdf.open(pdf_path(built_other, "zinc-and-healing")) as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 420, 595]  # A5
     root = build_copy(REPO, tmp_path / "letter", "b12-joint-stiffness", "--format", "pdf", "--page-size", "letter")
-    with pikepdf.open(pdf_path(root, "b12-joint-stiffness")) as pdf:
+    assert not pdf_path(root, "b12-joint-stiffness").exists()  # the publication's size is A4: letter is a file of its own
+    with pikepdf.open(root / "output/pdf/b12-joint-stiffness.letter.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 612, 792]
+
+
+def test_another_page_size_writes_leaflets_of_its_own_and_never_over_the_site_s(tmp_path: Path, monkeypatch) -> None:
+    """publish build --page-size A5 adds A5 leaflets beside the A4 ones the site offers; the next plain
+    build has nothing to do, and verify reads both sizes back."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    root = build_copy(REPO, tmp_path / "samples", "b12-joint-stiffness", "--format", "web,pdf")
+    output = root / "output"
+    before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file() and ".cache" not in path.parts}
+    a5 = publish("build", "b12-joint-stiffness", "--format", "web,pdf", "--page-size", "A5", project=root)
+    assert a5.exit_code == 0, a5.output
+    after = {path: path.read_bytes() for path in output.rglob("*") if path.is_file() and ".cache" not in path.parts}
+    added = sorted(path.relative_to(output).as_posix() for path in set(after) - set(before))
+    assert added == ["pdf/b12-joint-stiffness.a5.pdf", "pdf/b12-joint-stiffness.large-print.a5.pdf"]
+    assert all(after[path] == content for path, content in before.items() if path.name != "manifest.json")
+    with pikepdf.open(output / "pdf/b12-joint-stiffness.a5.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 420, 595]
+    assert "built 0 files" in publish("build", "b12-joint-stiffness", "--format", "web,pdf", project=root).output
+    verified = publish("verify", "b12-joint-stiffness", project=root)
+    assert "pdf A5, pdf A5 large print" in verified.output, verified.output
+    assert not [line for line in verified.output.splitlines() if line.startswith("difference") and "A5" in line]
 
 
 def test_fetcher_reads_only_project_files(tmp_path: Path) -> None:

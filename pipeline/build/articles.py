@@ -103,12 +103,12 @@ def plan_article(run: Build, article: Article) -> list:
     each leaflet, so that each is written (and previewed) as soon as it is ready."""
     slug, publication = article.slug, run.project.publication
     variants = tuple(v for v in (VARIANTS if "pdf" in run.formats else ())
-                     if run.stale(layout.leaflet(slug, v), leaflet_key(run, slug, v)))
+                     if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
     parts = [((), page), *(((variant,), False) for variant in variants)] if run.pages_first else [(variants, page)]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
-                       file_size(run.project.path(slug)), editions_for(run, slug))
+                       file_size(run.project.path(slug)), editions_for(run, slug), run.other_size)
             for variants, page in parts if variants or page]
 
 

@@ -49,6 +49,11 @@ class Build:
     lock: dict = field(default_factory=dict)  # translations.lock
     pages_first: bool = False  # render all pages before any leaflet
 
+    @property
+    def other_size(self) -> str | None:
+        """The page size this build lays leaflets out at, when it is not the publication's."""
+        return None if self.page_size == self.project.publication.leaflet.page_size else self.page_size
+
     def stale(self, path: str, key: str) -> bool:
         """Whether an output must be (re)made; if not, it is kept as recorded."""
         entry = self.previous.get(path)

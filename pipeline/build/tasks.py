@@ -40,11 +40,12 @@ class RenderTask:
     limit: float
     size: int = 0
     editions: Editions | None = None
+    other_size: str | None = None  # page_size, when it is not the publication's: the leaflets' file names say it
 
     def __call__(self) -> Rendered:
         rendered = Rendered()
         for variant in self.variants:
-            attempt(rendered, layout.leaflet(self.slug, variant), lambda v=variant: render_leaflet(
+            attempt(rendered, layout.leaflet(self.slug, variant, self.other_size), lambda v=variant: render_leaflet(
                 self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(

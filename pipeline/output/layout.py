@@ -29,6 +29,7 @@ REFERENCE_PREFIX = "ref-"  # citeproc's: each reference's entry is "ref-<key>", 
 RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PREFIX), "^cite%-%d+$", "fn%d+$",
                         "fnref%d+$", "footnotes$")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
+PAGE_SIZES = ("A4", "A5", "letter")  # a leaflet laid out at another size than the publication's is a file of its own
 WEB = "web/"  # the site, as it is served
 PDF = "pdf/"  # the leaflets
 INDEX = "web/index.html"
@@ -133,13 +134,21 @@ def audit_record(name: str) -> str:
     return f"{name}.audit.html"
 
 
-def leaflet(name: str, variant: str) -> str:
-    return f"pdf/{name}.pdf" if variant == "standard" else f"pdf/{name}.{variant}.pdf"
+def leaflet(name: str, variant: str, size: str | None = None) -> str:
+    """A leaflet at the publication's page size, or at another `size` (pdf/<name>.a5.pdf): a build
+    at another size never writes over the leaflets the site and booklets offer."""
+    parts = [name, *([variant] if variant != "standard" else []), *([size.lower()] if size else [])]
+    return f"pdf/{'.'.join(parts)}.pdf"
 
 
 def variant_of(path: str) -> str:
     """The leaflet variant a pdf/ path holds."""
-    return next((v for v in VARIANTS if v != "standard" and path.endswith(f".{v}.pdf")), "standard")
+    return next((v for v in VARIANTS if v != "standard" and f".{v}." in path.rsplit("/", 1)[-1]), "standard")
+
+
+def is_other_size(path: str) -> bool:
+    """Whether a pdf/ path is a leaflet at another page size than the publication's."""
+    return any(path.endswith(f".{size.lower()}.pdf") for size in PAGE_SIZES)
 
 
 def booklet(booklet_id: str) -> str:
@@ -162,7 +171,8 @@ def download(path: str) -> str:
 
 
 def is_download_source(path: str) -> bool:
-    return path.startswith(("pdf/", "epub/"))
+    """The leaflets and booklets the site offers (a leaflet at another page size is not one)."""
+    return path.startswith(("pdf/", "epub/")) and not is_other_size(path)
 
 
 def href(path: str) -> str:
@@ -183,7 +193,8 @@ def link(path: str, from_page: str) -> str:
 def article_outputs(slug: str) -> list[str]:
     """Everything published of one article alone (booklets and the index hold several)."""
     leaflets = [leaflet(slug, variant) for variant in VARIANTS]
-    return [page(slug), *leaflets, *(download(path) for path in leaflets)]
+    other_sizes = [leaflet(slug, variant, size) for variant in VARIANTS for size in PAGE_SIZES]
+    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes]
 
 
 def reference_id(key: str) -> str:

@@ -98,6 +98,10 @@ def verify_article(article: Article, output: Path, theme: Theme, booklet_ids: li
                "pdf": layout.leaflet(article.slug, "standard"),
                "pdf large print": layout.leaflet(article.slug, "large-print")}
     sources.update({f"epub {booklet}": layout.booklet(booklet) for booklet in booklet_ids})
+    # Leaflets a build made at another page size (--page-size) are verified when they are there.
+    sources.update({f"pdf {size}{' large print' * (variant != 'standard')}": path
+                    for size in layout.PAGE_SIZES for variant in layout.VARIANTS
+                    for path in [layout.leaflet(article.slug, variant, size)] if (output / path).is_file()})
     comparisons = []
     for format_, path in sources.items():
         found, problem = read_output(format_, output / path, article, theme)
