@@ -68,6 +68,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_unsafe_markup(context, fragment.facts)
         check_links(context, fragment.facts)
         check_headings(context, fragment.facts)
+        check_table_rows(context, fragment.facts)
         check_one_line(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
@@ -226,6 +227,18 @@ def check_tables(context: Context, facts: FragmentFacts) -> None:
         if len(table.body) > context.limits.table_rows:
             context.reporter.error(start, "table-size", f"table has {len(table.body)} rows; the limit is "
                                    f"{context.limits.table_rows}", "split it, or raise limits: table-rows")
+
+
+def check_table_rows(context: Context, facts: FragmentFacts) -> None:
+    """A row with fewer cells than its table has columns would print blank cells, one with more
+    would lose the text of the extra ones: both are errors at the row."""
+    for table in facts.tables:
+        for row in table.rows:
+            if row.cells != row.columns:
+                s = "s" * (row.columns != 1)
+                context.reporter.error(row.position, "table-row", f"table row has {row.cells} cell"
+                                       f"{'s' * (row.cells != 1)}; the table has {row.columns} column{s}",
+                                       "give every row one cell per column (an empty cell is | |)")
 
 
 def check_dates(manuscript: Manuscript, reporter: Reporter) -> None:

@@ -21,6 +21,15 @@ SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 
 
 @dataclass(frozen=True)
+class SourceRow:
+    """A row of a pipe or grid table as the Markdown writes it."""
+
+    cells: int  # as written
+    columns: int  # the table's, from its rule line
+    position: Position
+
+
+@dataclass(frozen=True)
 class TableText:
     """A table as a reader sees it: caption, header rows and body rows of cells."""
 
@@ -28,6 +37,7 @@ class TableText:
     head: tuple[tuple[str, ...], ...]
     body: tuple[tuple[str, ...], ...]
     position: Position | None = field(default=None, compare=False)
+    rows: tuple[SourceRow, ...] = field(default=(), compare=False)  # a pipe or grid table's, as written
 
     @property
     def first_cell(self) -> str:

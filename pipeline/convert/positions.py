@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from pipeline.convert.facts import FragmentFacts, Position
+from pipeline.convert.table_rows import table_rows
 from pipeline.source.text import SourceText
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -108,6 +109,11 @@ def place(facts: FragmentFacts, source: SourceText, start: Position) -> Fragment
         attributes=tuple(replace(a, position=at("attribute", a.name)) for a in facts.attributes),
         blank_headings=tuple(at("blank-heading", BLANK_HEADING) for _ in facts.blank_headings),
         sections=tuple(replace(s, position=at("heading", s.heading) if s.heading else start) for s in facts.sections),
-        tables=tuple(replace(t, position=at("table", table_row(t.first_cell)[0], fallback=table_row(t.first_cell)[1:]))
-                     for t in facts.tables),
+        tables=tuple(placed_table(t, at("table", table_row(t.first_cell)[0], fallback=table_row(t.first_cell)[1:]),
+                                  source) for t in facts.tables),
     )
+
+
+def placed_table(table, position: Position, source: SourceText):
+    """A table where it stands, with its rows as written there."""
+    return replace(table, position=position, rows=table_rows(source, position))
