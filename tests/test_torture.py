@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def test_check_accepts_every_construct(built_torture: Path) -> None:
     result = publish("check", "--strict", project=built_torture)
     assert result.exit_code == 0, result.output
-    assert "checked 3 manuscripts: 0 errors, 0 warnings" in result.output
+    assert "checked 4 manuscripts: 0 errors, 0 warnings" in result.output
 
 
 def test_verify_finds_every_format_in_agreement(built_torture: Path) -> None:

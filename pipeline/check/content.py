@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +16,7 @@ from pipeline.base.languages import same_language
 from pipeline.convert.conversion import Converted, fragment_start, linkable_ids
 from pipeline.convert.facts import FragmentFacts
 from pipeline.convert.raw_html import LOADING_STYLE, is_script_url
+from pipeline.output import layout
 from pipeline.output.layout import split_name
 from pipeline.source.links import LinkProblem, target_of
 from pipeline.source.manuscript import Manuscript
@@ -40,6 +42,12 @@ class Context:
 
     ids: tuple[str, ...] = ()  # what a link to '#id' may name
     article_links: list[ArticleLink] = field(default_factory=list)
+
+    @cached_property
+    def id_counts(self) -> Counter:
+        """How many elements give each id: Markdown's (made unique by the reader) and raw HTML's."""
+        facts = [fragment.facts for fragment in self.converted.fragments]
+        return Counter([*(i for f in facts for i in f.ids), *(i for f in facts for raw in f.raw_html for i in raw.ids)])
 
     def anchor(self, loc: tuple) -> tuple[int, int]:
         """Where a fragment starts in the file."""
@@ -69,6 +77,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_links(context, fragment.facts)
         check_headings(context, fragment.facts)
         check_table_rows(context, fragment.facts)
+        check_raw_ids(context, fragment.facts)
         check_one_line(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
@@ -109,14 +118,6 @@ def check_images(context: Context, facts: FragmentFacts) -> None:
         check_image(context, found.position, found.source, found.alt)
 
 
-def named_images(converted: Converted) -> tuple[str, ...]:
-    """Every image source a manuscript names, in Markdown or in raw HTML, once each."""
-    found = [image.source for fragment in converted.fragments for image in fragment.facts.images]
-    found += [image.source for fragment in converted.fragments for raw in fragment.facts.raw_html
-              for image in raw.images]
-    return tuple(dict.fromkeys(found))
-
-
 def check_image(context: Context, position: tuple[int, int], source: str, alt: str) -> None:
     report = context.reporter
     parts = urlsplit(source)
@@ -152,6 +153,9 @@ def check_unsafe_markup(context: Context, facts: FragmentFacts) -> None:
     for raw in facts.raw_html:
         for hazard in raw.hazards:
             context.reporter.error(raw.position, "unsafe-html", f"raw HTML {hazard}")
+        if raw.tables:
+            context.reporter.error(raw.position, "html-table", "a table written in HTML, which verify cannot "
+                                   "compare across formats", "write it as a Markdown table (pipe or grid) with a caption")
     for attribute in facts.attributes:
         if attribute.name.lower().startswith("on"):
             context.reporter.error(attribute.position, "unsafe-html",
@@ -163,7 +167,7 @@ def check_unsafe_markup(context: Context, facts: FragmentFacts) -> None:
 def check_links(context: Context, facts: FragmentFacts) -> None:
     """Every link goes somewhere in every format: a web or mail address, an element of this
     article, or another article (whether that exists is checked across the project)."""
-    for found in facts.links:
+    for found in [*facts.links, *(found for raw in facts.raw_html for found in raw.links)]:
         href, position = found.href, found.position
         if is_script_url(href):
             context.reporter.error(position, "unsafe-html", f"link to a '{href.split(':')[0]}:' URL could run script")
@@ -227,6 +231,22 @@ def check_tables(context: Context, facts: FragmentFacts) -> None:
         if len(table.body) > context.limits.table_rows:
             context.reporter.error(start, "table-size", f"table has {len(table.body)} rows; the limit is "
                                    f"{context.limits.table_rows}", "split it, or raise limits: table-rows")
+
+
+def check_raw_ids(context: Context, facts: FragmentFacts) -> None:
+    """An id raw HTML gives must be one no other element of the page has: the reader renames
+    Markdown's ids that clash, but raw HTML reaches every output as written."""
+    for raw in facts.raw_html:
+        for element_id in raw.ids:
+            if not element_id or any(char.isspace() for char in element_id):
+                context.reporter.error(raw.position, "html-id", f"raw HTML gives the id '{element_id}', which no "
+                                       "link can name", "an id is one word, without spaces")
+            elif element_id in layout.RESERVED_IDS or layout.reference_key(element_id) is not None:
+                context.reporter.error(raw.position, "html-id", f"raw HTML gives the id '{element_id}', which the "
+                                       "page uses for one of its own parts", "choose another id")
+            elif context.id_counts[element_id] > 1:
+                context.reporter.error(raw.position, "html-id", f"raw HTML gives the id '{element_id}', which "
+                                       "another element of this article has too", "choose another id")
 
 
 def check_table_rows(context: Context, facts: FragmentFacts) -> None:

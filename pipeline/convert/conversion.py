@@ -211,6 +211,16 @@ def linkable_ids(converted: Converted) -> tuple[str, ...]:
     """The ids a link may name in every format: its own elements', the parts every format prints,
     and the references (citations link to them)."""
     own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
+    own |= {identifier for fragment in converted.fragments for raw in fragment.facts.raw_html for identifier in raw.ids}
     parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
     references = [layout.reference_id(reference.id) for reference in converted.references]
     return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))
+
+
+def named_images(converted: Converted) -> tuple[str, ...]:
+    """Every image source a manuscript names, in Markdown or in raw HTML, once each, in order."""
+    found = []
+    for fragment in converted.fragments:
+        found += [image.source for image in fragment.facts.images]
+        found += [image.source for raw in fragment.facts.raw_html for image in raw.images]
+    return tuple(dict.fromkeys(found))

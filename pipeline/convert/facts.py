@@ -98,12 +98,16 @@ class RawHtml:
     text: str
     images: tuple[Image, ...] = ()
     hazards: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    ids: tuple[str, ...] = ()
+    tables: int = 0
     position: Position | None = field(default=None, compare=False)
 
     @classmethod
     def read(cls, text: str) -> "RawHtml":
         scan = HtmlScan.of(text)
-        return cls(text, tuple(Image(source, alt) for source, alt in scan.images), tuple(scan.problems))
+        return cls(text, tuple(Image(source, alt) for source, alt in scan.images), tuple(scan.problems),
+                   tuple(Link(href) for href in scan.links), tuple(scan.ids), scan.tables)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,9 @@ def place(facts: FragmentFacts, source: SourceText, start: Position) -> Fragment
 
     def raw(piece):
         return replace(piece, position=at("raw-html", piece.text.strip()[:60]),
-                       images=tuple(replace(i, position=at("html-image", *image(i.source))) for i in piece.images))
+                       images=tuple(replace(i, position=at("html-image", *image(i.source))) for i in piece.images),
+                       links=tuple(replace(k, position=at("html-link", *attribute_forms("href", k.href)))
+                                   for k in piece.links))
 
     return replace(
         facts,

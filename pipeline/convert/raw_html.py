@@ -1,5 +1,6 @@
-"""Raw HTML in a manuscript, read once: the images it shows and what in it could run script or
-load files (the checks report those; the sanitiser removes them from every output)."""
+"""Raw HTML in a manuscript, read once: the images it shows, the links and ids it gives, and what
+in it could run script or load files (the checks report those; the sanitiser removes them from
+every output). Its links and ids face the same checks as Markdown's: every output keeps them."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class HtmlScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.images: list[tuple[str, str]] = []
+        self.links: list[str] = []  # the href of every <a> (the sanitiser keeps no other link)
+        self.ids: list[str] = []
+        self.tables = 0
 
     @classmethod
     def of(cls, html: str) -> "HtmlScan":
@@ -48,3 +52,8 @@ class HtmlScan(HTMLParser):
                 self.problems.append("that could load files: style attribute with url()")
         if tag == "img" and "src" in values and not is_script_url(values["src"]):
             self.images.append((values["src"], values.get("alt", "")))
+        if tag == "a" and "href" in values:
+            self.links.append(values["href"])
+        if "id" in values:
+            self.ids.append(values["id"])
+        self.tables += tag == "table"

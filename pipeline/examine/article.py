@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
 from pipeline.base.fonts import describe, undrawable
-from pipeline.check.content import TAG, ArticleLink, check_manuscript, megabytes, named_images
+from pipeline.check.content import TAG, ArticleLink, check_manuscript, megabytes
 from pipeline.check.readability import reading_grade
 from pipeline.check.translations import Block, blocks_of
-from pipeline.convert.conversion import ConversionError, convert
+from pipeline.convert.conversion import ConversionError, convert, named_images
 from pipeline.examine.document import Document, build_document
 from pipeline.examine.expected import expected_reading
 from pipeline.examine.reading import Reading

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.check.readability import word_count
-from pipeline.convert.conversion import Converted, Part, linkable_ids
+from pipeline.convert.conversion import Converted, Part, linkable_ids, named_images
 from pipeline.convert.facts import Heading
 from pipeline.output import layout
 from pipeline.source.manuscript import Manuscript
@@ -116,5 +116,6 @@ def references(converted: Converted) -> tuple[Reference, ...]:
 
 
 def image_paths(converted: Converted) -> tuple[str, ...]:
-    """Every image the article shows, once, in order of appearance."""
-    return tuple(dict.fromkeys(image.source for fragment in converted.fragments for image in fragment.facts.images))
+    """Every image the article shows, in Markdown or in raw HTML, once each: the site and the
+    booklets carry a copy of each."""
+    return named_images(converted)
