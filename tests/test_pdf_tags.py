@@ -23,7 +23,7 @@ LONG_URL = "https://example.org/a/very/long/path/that/will/surely/wrap/across/a/
 
 def test_torture_leaflets_pass_the_pdf_gate(built_torture: Path) -> None:
     paths = sorted((built_torture / "output" / "pdf").glob("*.pdf"))
-    assert len(paths) == 6
+    assert len(paths) == 8  # four articles, two leaflets each
     for path in paths:
         assert pdf_problems(path, FOOTER) == [], path.name
 

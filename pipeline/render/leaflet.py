@@ -118,10 +118,16 @@ def element_tree(html: str) -> ElementTree.Element:
     return root
 
 
+def table_body_rows(html: str) -> list[int]:
+    """The body rows of each table of the leaflet, in order: what a table broken across pages adds up to."""
+    root = lxml.html.document_fromstring(html)
+    return [len(table.xpath("./tbody/tr | ./tr")) for table in root.iter("table")]
+
+
 def mend(data: bytes, html: str, theme: Theme) -> bytes:
     """WeasyPrint's PDF with its tags mended (pdf_tags) and its links made one each and described (pdf_links)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        mend_tags(pdf)
+        mend_tags(pdf, table_body_rows(html))
         join_split_links(pdf)
         describe_links(pdf, html, theme)
         # WeasyPrint writes the PDF uncompressed, and qpdf compresses it here, once: its streams and,

@@ -30,13 +30,14 @@ PX = 0.75  # PDF points per CSS pixel: 72 per inch against 96
 MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
-def mend_tags(pdf: pikepdf.Pdf) -> None:
+def mend_tags(pdf: pikepdf.Pdf, table_rows: list[int]) -> None:
+    """Mend the tags; `table_rows` holds the body rows of each table of the leaflet's HTML, in order."""
     tree, found = ParentTree(pdf), Structure(pdf.Root.StructTreeRoot)
     mark_furniture(pdf, tree, found.reached)
     for table in found.roles.get("/Table", []):
         scope_header_cells(table)
     gone: set = set()  # what the repeated headers held: out of the tree, not to be mended
-    for first, later in list(continuations(found.blocks)):
+    for first, later in list(continuations(found.roles.get("/Table", []), table_rows)):
         gone.update(*(Structure(head).reached for head in parts(later, "/THead")))
         fold_table(pdf, first, later, tree)
     for figure in found.kept("/Figure", gone):
@@ -121,22 +122,27 @@ def scope_header_cells(table) -> None:
                         cell.A = attributes
 
 
-def continuations(blocks: list):
-    """(first part, later part) for each table part that continues the table just before it."""
-    first = None
-    for previous, block in zip([None, *blocks], blocks):
-        if block.S != "/Table":
-            first = None
-            continue
-        if previous is not None and previous.S == "/Table" and first is not None \
-                and not parts(block, "/Caption") and header_width(block) == header_width(first):
-            yield first, block
+def continuations(tables: list, table_rows: list[int]):
+    """(first part, later part) for each part of a table that WeasyPrint broke across pages: the
+    parts of one table add up to its rows in the HTML (two tables side by side, without captions
+    or header rows, are two tables still). Where the parts and the HTML disagree, nothing more
+    is folded, and verify reports the difference."""
+    rows = iter(table_rows)
+    first, left = None, 0
+    for table in tables:
+        own = body_rows(table)
+        if first is not None and left > 0 and not parts(table, "/Caption"):
+            yield first, table
+            left -= own
         else:
-            first = block
+            expected = next(rows, None)
+            if expected is None or own > expected:
+                return
+            first, left = table, expected - own
 
 
-def header_width(table) -> int:
-    return sum(len(children(row)) for head in parts(table, "/THead") for row in children(head))
+def body_rows(table) -> int:
+    return sum(len(children(body)) for body in parts(table, "/TBody"))
 
 
 def fold_table(pdf: pikepdf.Pdf, first, later, tree: ParentTree) -> None:

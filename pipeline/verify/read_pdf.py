@@ -2,8 +2,8 @@
 
 WeasyPrint tags each HTML <section> as Sect (the templates give every part one, headed by
 an H2 with a known label), the article body as Div, lists as L/LI with the bullet in Lbl,
-and a table that breaks across pages as one Table per page, the later ones without a
-Caption and with the header row again. Each run of text is a marked-content sequence of its
+and a table that breaks across pages as one Table per page, which render/pdf_tags.py folds
+back into one: each Table read here is one table of the article. Each run of text is a marked-content sequence of its
 own and states its characters as /ActualText (render/pdf_text.py), so the text is read as
 written, in logical order, in any script and direction, with no guessing from glyphs.
 """
@@ -270,11 +270,7 @@ def read_tables(leaflet: Leaflet, body: list) -> list[Table]:
             caption = first_of(table.get("children", []), "Caption")
             head = [row_text(leaflet, row) for part in find_all(table, "THead") for row in find_all(part, "TR")]
             rows = [row_text(leaflet, row) for part in find_all(table, "TBody") for row in find_all(part, "TR")]
-            continues = caption is None and tables and tables[-1].head == head
-            if continues:
-                tables[-1].body += rows
-            else:
-                tables.append(Table(leaflet.text(caption) if caption else "", head, rows))
+            tables.append(Table(leaflet.text(caption) if caption else "", head, rows))
     return tables
 
 
