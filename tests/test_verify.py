@@ -140,3 +140,20 @@ def test_report_lists_what_was_checked(built: Path, tmp_path: Path) -> None:
     assert {entry["format"] for entry in data["checked"]} == {"web", "pdf", "pdf large print", "epub vitamin-b12"}
     assert all(entry["elements"] > 20 for entry in data["checked"])
     assert set(data["seconds"]) == {JOINT}
+
+
+def test_tables_side_by_side_without_captions_or_header_rows_stay_apart(tmp_path: Path) -> None:
+    """Two tables next to each other, without captions or header rows, are two tables in the
+    leaflet's tags (a table broken across pages is one), and verify reads each back as written."""
+    import pikepdf
+    from conftest import FIXTURES, build_copy
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "base" / "manuscripts", root / "manuscripts")
+    shutil.copy(FIXTURES / "verify-tables" / "manuscripts" / "tables.md", root / "manuscripts")
+    build_copy(root, tmp_path / "built")
+    with pikepdf.open(tmp_path / "built/output/pdf/tables.pdf") as pdf:
+        tables = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Table"]
+        assert len(tables) == 4
+    result = publish("verify", "tables", project=tmp_path / "built")
+    assert result.exit_code == 0 and "0 differences" in result.output, result.output
