@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,57 @@ def test_a_kept_cache_entry_is_read_again_once_its_file_changes(built: Path, mon
     rebuild(built)
     again = cache.load(NECK)
     assert again is not first and again.article.key != first.article.key
+
+
+STAGES = ("pipeline.build.run", "pipeline.examine.article")
+
+
+def cli_build(root: Path, *args: str, epoch: str = SOURCE_DATE_EPOCH) -> tuple[str, list[str]]:
+    """`publish build` in a process of its own: what it printed, with its exit status last, and
+    which of the pipeline's stages it imported."""
+    code = ("import sys\nfrom pipeline.cli import main\n"
+            f"sys.argv = ['publish', 'build', '--project', {str(root)!r}, *{list(args)!r}]\n"
+            "try:\n    main()\nexcept SystemExit as done:\n"
+            f"    print('exit', done.code, sorted(m for m in sys.modules if m in {STAGES!r}))\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "CI": "1"}
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout
+    *printed, last = output.strip().splitlines()
+    status, _, imported = last.partition(" [")
+    return "\n".join([*printed, status]), [name.strip("' ") for name in imported.rstrip("]").split(",") if name]
+
+
+def test_a_build_with_nothing_to_do_tells_the_last_account_again_without_importing_a_stage(built: Path) -> None:
+    replayed, imported = cli_build(built)
+    assert imported == [] and replayed.endswith("built 0 files, 33 up to date, 0 failed\nexit 0"), replayed
+    (built / "output" / ".cache" / "build.json").unlink()
+    full, imported = cli_build(built)
+    assert imported == list(STAGES) and full == replayed  # the same words as a build that looks at everything
+
+
+def test_any_change_to_what_a_build_reads_is_built_again(built: Path) -> None:
+    assert cli_build(built)[1] == []
+    (built / "output" / "web" / f"{NECK}.html").unlink()
+    rebuilt, imported = cli_build(built)
+    assert imported == list(STAGES) and f"wrote output/web/{NECK}.html" in rebuilt, rebuilt
+    assert cli_build(built)[1] == []
+    assert cli_build(built, epoch="1800000000")[1] == list(STAGES)
+    assert cli_build(built, "--format", "web")[1] == list(STAGES)
+    path = built / "manuscripts" / f"{NECK}.md"
+    path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
+    edited, imported = cli_build(built)
+    assert imported == list(STAGES) and f"wrote output/web/{NECK}.html" in edited
+    (built / "styles").mkdir(exist_ok=True)
+    (built / "styles" / "labels.yaml").write_text("en:\n  summary: In short\n")
+    assert cli_build(built)[1] == list(STAGES)
+
+
+def test_a_manuscript_s_errors_are_told_again_with_the_same_exit_status(project: Path) -> None:
+    broken = project / "manuscripts" / "broken.md"
+    broken.write_text((project / "manuscripts" / "ok.md").read_text().replace("disclaimer: medical", "disclaimer: legal"))
+    first, imported = cli_build(project, "--format", "web")
+    assert imported == list(STAGES) and "error: unknown disclaimer 'legal'" in first and first.endswith("exit 1")
+    again, imported = cli_build(project, "--format", "web")
+    assert imported == []
+    assert [line for line in again.splitlines() if "error" in line] == \
+        [line for line in first.splitlines() if "error" in line]
+    assert again.endswith("1 failed\nexit 1"), again

@@ -15,9 +15,11 @@ from pipeline.base.diagnostics import deduplicate
 from pipeline.build.articles import examine, render_articles
 from pipeline.build.booklets import write_booklets
 from pipeline.build.record import record
+from pipeline.build.replay import forget_account, inputs_key, record_account
+from pipeline.build.result import BuildResult
 from pipeline.build.shards import write_stamp
 from pipeline.build.site import write_site
-from pipeline.build.state import Build, BuildResult
+from pipeline.build.state import Build
 from pipeline.build.tasks import preload_for_build
 from pipeline.distribute.pool import Workers
 from pipeline.output.layout import FORMATS, OUTPUT
@@ -35,7 +37,9 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
     leaflet, so that a preview shows an edited page without waiting for print; a `shard`
     (shards.Shard) builds only its slice of the articles, and no site or booklets."""
     result = BuildResult()
+    key = inputs_key(root.resolve(), slugs, formats, page_size)
     with exclusive(root.resolve() / OUTPUT):
+        forget_account(root.resolve() / OUTPUT, key)
         project = load_project(root, slugs, cache_dir)
         if shard is not None:
             project.chosen = shard.holds(project.chosen)
@@ -43,6 +47,7 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
         result.diagnostics += project.diagnostics
         if project.publication is None:
             result.failed["publication.yaml"] = "publication.yaml has errors; nothing was built"
+            result.diagnostics = deduplicate(result.diagnostics)
             return result
         output = project.output
         run = Build(project, formats, page_size or project.publication.leaflet.page_size, OutputWriter(output),
@@ -58,7 +63,9 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
                 write_site(run)
         finally:
             record(run)  # also when interrupted: what was finished is recorded
+        result.diagnostics = deduplicate(result.diagnostics)
         if shard is not None:
             write_stamp(output, shard, formats, page_size)
-    result.diagnostics = deduplicate(result.diagnostics)
+        else:
+            record_account(output, key, result)
     return result

@@ -128,6 +128,10 @@ def write_search(run: Build, published: dict[str, Document]) -> list[str]:
         for name, content in sorted(index.items()):
             if not name.endswith(("-ui.js", "-ui.css", "pagefind-highlight.js")):  # we draw our own results
                 write_if_changed(run, layout.PAGEFIND + name, content, key)
+    else:  # the index is up to date, every file of it
+        for path in sorted(path for path, entry in run.previous.items() if path.startswith(layout.PAGEFIND)
+                           and path != layout.PAGEFIND + ENTRY and entry.source == key):
+            run.stale(path, key)
     made += [path for path in {**run.previous, **run.writer.entries}
              if path.startswith(layout.PAGEFIND) and (run.writer.entries.get(path) or run.previous[path]).source == key]
     return made

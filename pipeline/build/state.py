@@ -7,8 +7,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.base.diagnostics import Diagnostic
 from pipeline.base.progress import Event
+from pipeline.build.result import BuildResult
 from pipeline.examine.article import Article
 from pipeline.examine.cache import CacheEntry
 from pipeline.examine.document import Document
@@ -18,17 +18,6 @@ from pipeline.source.project import Project
 HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
 LOST = "its worker process stopped before finishing it (killed?); run the build again"
 BUG_HELP = "this is a bug in the pipeline, not a problem in the manuscripts"
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # outputs that were already up to date
-    failed: dict[str, str] = field(default_factory=dict)  # what could not be built, and why
-    bugs: dict[str, str] = field(default_factory=dict)  # failures that were internal errors: tracebacks
-    seconds: dict[str, float] = field(default_factory=dict)  # per article processed
-    peak_memory: dict[int, int] = field(default_factory=dict)  # worker pid -> bytes
 
 
 @dataclass

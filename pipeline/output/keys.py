@@ -147,3 +147,11 @@ def inputs_key(root: Path, formats: tuple[str, ...], page_size: str | None) -> s
     styles = root / "styles"
     return digest(tool_digest(), installed_fonts_digest(), folder_digest(root / "manuscripts"),
                   folder_digest(styles) if styles.is_dir() else None, sorted(formats), page_size)
+
+
+def build_key(manuscripts: Path, style_folders: list[Path], slugs: tuple[str, ...], formats: tuple[str, ...],
+              page_size: str | None, today: str, commit: str | None, epoch: str | None) -> str:
+    """Everything one build reads and is asked (build/replay.py): the same key, the same build."""
+    return digest(tool_digest(), installed_fonts_digest(), folder_digest(manuscripts),
+                  [folder_digest(folder) for folder in style_folders], sorted(slugs), sorted(formats), page_size,
+                  today, commit, epoch)

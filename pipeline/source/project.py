@@ -12,13 +12,13 @@ from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError, has_erro
 from pipeline.base.languages import problem_with
 from pipeline.output.keys import article_digest, file_digest, publication_digest
 from pipeline.output.layout import CACHE, OUTPUT, RESERVED_SLUGS, split_name
+from pipeline.source.folders import MANUSCRIPTS
 from pipeline.source.history import HistoryError, Repository
 from pipeline.source.manuscript import manuscript_name
 from pipeline.source.publication import PUBLICATION_FILE, Publication, load_publication
 from pipeline.source.schema import did_you_mean
 from pipeline.source.theme import Theme
 
-MANUSCRIPTS = "manuscripts"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from string import Template
 
 from pipeline.base.diagnostics import Reporter
-from pipeline.source.project import MANUSCRIPTS, RESERVED_SLUGS, SLUG, ProjectError, manuscript_paths, manuscripts_dir
+from pipeline.source.folders import MANUSCRIPTS
+from pipeline.source.project import RESERVED_SLUGS, SLUG, ProjectError, manuscript_paths, manuscripts_dir
 from pipeline.source.publication import PUBLICATION_FILE, load_publication
 
 TEMPLATE = Path(__file__).parent / "new-manuscript.md"

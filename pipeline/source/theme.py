@@ -22,9 +22,8 @@ from markupsafe import Markup, escape
 from pipeline.base.languages import language, long_date
 from pipeline.output import keys, layout
 from pipeline.output.editions import text_direction
+from pipeline.source.folders import style_folders
 
-STYLES = "styles"
-BUNDLED = Path(__file__).resolve().parent.parent.parent / STYLES
 FORMAT_FOLDERS = ("web", "print", "epub")
 # Files every format uses: the shared template parts, the words, the citation style.
 SHARED_FILES = ("parts.html", "labels.yaml", "numeric.csl")
@@ -40,8 +39,7 @@ class Theme:
 
     @classmethod
     def of(cls, root: Path) -> "Theme":
-        own = (root / STYLES).resolve()
-        return cls(tuple(dict.fromkeys([own, BUNDLED] if own.is_dir() else [BUNDLED])))
+        return cls(tuple(style_folders(root)))
 
     def file(self, relative: str) -> Path:
         """The project's copy of a theme file if it has one, else the bundled one."""
