@@ -139,7 +139,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     if not scheduler and shard is None:
         from pipeline.build.replay import replay, tell
 
-        replayed = replay(project, slugs, formats, page_size)  # nothing changed: no stage is imported
+        replayed = replay(project, slugs, formats, page_size, cache_dir)  # nothing changed: no stage is imported
         if replayed is not None:
             finish_build(lambda on_event: tell(replayed, on_event), report)
     from pipeline.build.run import build as run_build

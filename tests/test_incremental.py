@@ -202,3 +202,11 @@ def test_a_manuscript_s_errors_are_told_again_with_the_same_exit_status(project:
     assert [line for line in again.splitlines() if "error" in line] == \
         [line for line in first.splitlines() if "error" in line]
     assert again.endswith("1 failed\nexit 1"), again
+
+
+@pytest.mark.parametrize("account", ["not json", '{"inputs": "?"}', "[]", '{"outputs": 1}'])
+def test_an_account_this_version_cannot_read_is_no_reason_to_skip_the_build(built: Path, account: str) -> None:
+    (built / "output" / ".cache" / "build.json").write_text(account)
+    full, imported = cli_build(built)
+    assert imported == list(STAGES) and full.endswith("exit 0"), full
+    assert cli_build(built)[1] == []  # and the build's own account is replayed next time

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from pipeline.base.progress import Event
-from pipeline.build.state import HAS_ERRORS, LOST, Build
+from pipeline.build.result import HAS_ERRORS, LOST
+from pipeline.build.state import Build
 from pipeline.build.tasks import Rendered, RenderTask
 from pipeline.check.translations import read_lock
 from pipeline.examine.article import Article, file_size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.build.articles import booklet_members
+from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
 from pipeline.output import keys, layout
 from pipeline.render.booklet import render_booklet
@@ -14,7 +15,7 @@ def write_booklets(run: Build) -> None:
         path = layout.booklet(booklet.id)
         broken = [slug for slug in members if run.is_broken(slug) or run.last_good(slug) is None]
         if broken:
-            run.fail(path, f"not built: {', '.join(broken)} cannot be built", [path])
+            run.fail(path, NOT_BUILT.format(", ".join(broken)), [path])
             continue
         key = keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
                                booklet.model_dump(), run.project.publication_key)

@@ -1,6 +1,6 @@
 """A build with nothing to do, answered from the last build's account.
 
-A build stamps output/ with a key of everything it reads (the pipeline and its tools, the
+A build stamps its cache folder (output/.cache, or --cache-dir) with a key of everything it reads (the pipeline and its tools, the
 installed fonts, every file under manuscripts/ and the theme's folders, the options, today's
 date, the commit git is at, SOURCE_DATE_EPOCH) and with what it found. When the key is the
 same and every output it recorded is there, the next `publish build` tells that account again
@@ -19,12 +19,12 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, Severity
 from pipeline.base.progress import Event
-from pipeline.build.result import BuildResult
+from pipeline.build.result import HAS_ERRORS, NOT_BUILT, BuildResult
 from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write, read_manifest
 from pipeline.source.folders import MANUSCRIPTS, style_folders
 
-REPLAYABLE_FAILURES = ("the manuscript has errors", "not built: ")  # what the same inputs fail again
+REPLAYABLE_FAILURES = (HAS_ERRORS, NOT_BUILT.partition("{")[0])  # what the same inputs fail again
 
 
 def inputs_key(root: Path, slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None) -> str:
@@ -42,7 +42,7 @@ def git_commit(root: Path) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
-def record_account(output: Path, key: str, result: BuildResult) -> None:
+def record_account(cache: Path, key: str, result: BuildResult) -> None:
     """Stamp output/ with the inputs' key and what the build found, when a next build may replay it
     (a build that finds the same again leaves the stamp as it was)."""
     if not replayable(result):
@@ -50,20 +50,20 @@ def record_account(output: Path, key: str, result: BuildResult) -> None:
     account = {"inputs": key, "diagnostics": [d.as_dict() for d in result.diagnostics],
                "outputs": sorted({*result.written, *result.skipped}), "failed": result.failed}
     data = json.dumps(account, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    stamp = output / layout.BUILD_STAMP
+    stamp = cache / layout.BUILD_STAMP
     if not stamp.is_file() or stamp.read_bytes() != data:
         atomic_write(stamp, data)
 
 
-def forget_account(output: Path, key: str) -> None:
+def forget_account(cache: Path, key: str) -> None:
     """Until a build of other inputs has finished, there is nothing to replay: an interrupted one
     may have written outputs of its inputs under the account of others."""
     try:
-        if json.loads((output / layout.BUILD_STAMP).read_text(encoding="utf-8")).get("inputs") == key:
+        if json.loads((cache / layout.BUILD_STAMP).read_text(encoding="utf-8"))["inputs"] == key:
             return
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    (output / layout.BUILD_STAMP).unlink(missing_ok=True)
+    (cache / layout.BUILD_STAMP).unlink(missing_ok=True)
 
 
 def replayable(result: BuildResult) -> bool:
@@ -78,16 +78,21 @@ def tell(result: BuildResult, on_event) -> BuildResult:
     return result
 
 
-def replay(root: Path, slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None) -> BuildResult | None:
+def replay(root: Path, slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None,
+           cache_dir: Path | None = None) -> BuildResult | None:
     """The last build's account, when nothing it read has changed and its outputs are all there."""
     output = root.resolve() / layout.OUTPUT
+    cache = cache_dir.resolve() if cache_dir else output / layout.CACHE
     try:
-        account = json.loads((output / layout.BUILD_STAMP).read_text(encoding="utf-8"))
+        account = json.loads((cache / layout.BUILD_STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     recorded = read_manifest(output)
-    if account.get("inputs") != inputs_key(root.resolve(), slugs, formats, page_size) or not all(
-            path in recorded and (output / path).is_file() for path in account["outputs"]):
+    try:
+        if account["inputs"] != inputs_key(root.resolve(), slugs, formats, page_size) or not all(
+                path in recorded and (output / path).is_file() for path in account["outputs"]):
+            return None
+        diagnostics = [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in account["diagnostics"]]
+        return BuildResult(diagnostics, skipped=list(account["outputs"]), failed=dict(account["failed"]))
+    except (KeyError, TypeError, ValueError):  # an account this version cannot read: the build looks at everything
         return None
-    diagnostics = [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in account["diagnostics"]]
-    return BuildResult(diagnostics, skipped=list(account["outputs"]), failed=dict(account["failed"]))

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 
 from pipeline.base.diagnostics import Diagnostic
 
+# Why an output could not be made: the first two the same inputs meet again (build/replay.py).
+HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
+NOT_BUILT = "not built: {} cannot be built"
+LOST = "its worker process stopped before finishing it (killed?); run the build again"
+BUG_HELP = "this is a bug in the pipeline, not a problem in the manuscripts"
+
 
 @dataclass
 class BuildResult:

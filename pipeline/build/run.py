@@ -39,8 +39,8 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
     result = BuildResult()
     key = inputs_key(root.resolve(), slugs, formats, page_size)
     with exclusive(root.resolve() / OUTPUT):
-        forget_account(root.resolve() / OUTPUT, key)
         project = load_project(root, slugs, cache_dir)
+        forget_account(project.cache_root, key)
         if shard is not None:
             project.chosen = shard.holds(project.chosen)
             project.unusable &= set(project.chosen)
@@ -67,5 +67,5 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
         if shard is not None:
             write_stamp(output, shard, formats, page_size)
         else:
-            record_account(output, key, result)
+            record_account(project.cache_root, key, result)
     return result

@@ -8,16 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.base.progress import Event
-from pipeline.build.result import BuildResult
+from pipeline.build.result import BUG_HELP, BuildResult
 from pipeline.examine.article import Article
 from pipeline.examine.cache import CacheEntry
 from pipeline.examine.document import Document
 from pipeline.output.writer import OutputWriter, Recorded
 from pipeline.source.project import Project
-
-HAS_ERRORS = "the manuscript has errors; its last good outputs are kept"
-LOST = "its worker process stopped before finishing it (killed?); run the build again"
-BUG_HELP = "this is a bug in the pipeline, not a problem in the manuscripts"
 
 
 @dataclass

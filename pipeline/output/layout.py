@@ -17,7 +17,7 @@ MANIFEST = "manifest.json"
 TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
 LOCK = ".lock"
 CACHE = ".cache"  # the document cache (or --cache-dir)
-BUILD_STAMP = ".cache/build.json"  # the last build's inputs key and account, which a build with nothing to do replays
+BUILD_STAMP = "build.json"  # in the cache folder: the last build's inputs key and account, told again by a no-op
 FORMATS = ("web", "pdf", "epub")
 
 # Ids. The templates give their own parts (parts.html names a part and its heading "<part>-title")
