@@ -344,8 +344,9 @@ def test_access_dates_are_written_as_the_article_writes_its_other_dates(built_tr
     """citeproc writes dates its own way and knows no Urdu or Bengali: the access date is the
     article's own long date (a translation keeps its source's date of access)."""
     web = built_translations / "output/web"
-    expected = {"": "1 November 2026", "ar/": "1 نوفمبر 2026", "bn/": "1 নভেম্বর, 2026", "pl/": "1 listopada 2026",
-                "ur/": "1 نومبر، 2026", "zh-Hans/": "2026年11月1日"}
+    rtl = "\u2068{}\u2069".format  # a right-to-left date keeps its order inside a left-to-right reference
+    expected = {"": "1 November 2026", "ar/": rtl("1 نوفمبر 2026"), "bn/": "1 নভেম্বর, 2026", "pl/": "1 listopada 2026",
+                "ur/": rtl("1 نومبر، 2026"), "zh-Hans/": "2026年11月1日"}
     for folder, written in expected.items():
         page = lxml.html.parse(str(web / f"{folder}{SOURCE}.html")).getroot()
         entries = [" ".join(li.text_content().split()) for li in page.xpath("//li[starts-with(@id, 'ref-')]")]

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.base.languages import long_date
+from pipeline.base.languages import direction, long_date
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
 from pipeline.convert.positions import place
@@ -170,7 +170,10 @@ def accessed_dates(references: list[Reference], lang: str) -> dict[str, str]:
     for reference in references:
         day = as_date((reference.model_extra or {}).get("accessed"))
         if isinstance(day, datetime.date):
-            found[reference.id] = long_date(day, lang)
+            written = long_date(day, lang)
+            # A right-to-left date in a reference written left to right (or the other way round)
+            # keeps its own order: isolated, as a run of its own direction.
+            found[reference.id] = f"\u2068{written}\u2069" if direction(lang) == "rtl" else written
     return found
 
 
