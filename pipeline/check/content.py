@@ -81,6 +81,7 @@ def check_manuscript(manuscript: Manuscript, converted: Converted, publication: 
         check_one_line(context, fragment.loc, fragment.facts)
         check_nesting(context, fragment.loc, fragment.facts)
     check_tables(context, converted.body.facts)
+    check_headless_tables(context, converted.body.facts)
     check_dates(manuscript, reporter)
     check_language(manuscript, reporter)
     check_template_text(manuscript, reporter)
@@ -247,6 +248,13 @@ def check_raw_ids(context: Context, facts: FragmentFacts) -> None:
             elif context.id_counts[element_id] > 1:
                 context.reporter.error(raw.position, "html-id", f"raw HTML gives the id '{element_id}', which "
                                        "another element of this article has too", "choose another id")
+
+
+def check_headless_tables(context: Context, facts: FragmentFacts) -> None:
+    for position in facts.headless_tables:
+        context.reporter.error(position, "headless-table", "a pipe table without a header row is read as text, "
+                               "its bars and dashes and all", "write a header row above the line of dashes "
+                               "(its cells may be blank: |   |   |)")
 
 
 def check_table_rows(context: Context, facts: FragmentFacts) -> None:

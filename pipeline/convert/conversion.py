@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.base.languages import direction, long_date
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
-from pipeline.convert.positions import place
+from pipeline.convert.positions import headless_pipe_tables, place
 from pipeline.convert.sanitize import clean_html
 from pipeline.output import layout
 from pipeline.source.manuscript import Manuscript, Reference
@@ -144,8 +144,16 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         parts = read_parts(converted(article, timeout), {fragment_key(f.loc): f.loc for f in fragments})
     except RecursionError:  # pandoc's answer, or the facts read from it, nested too deeply
         raise ConversionError("the content is nested too deeply to read") from None
-    return replace(parts, fragments=tuple(replace(f, facts=place(f.facts, manuscript.source, fragment_start(manuscript, f.loc)))
-                                          for f in parts.fragments))
+    return replace(parts, fragments=tuple(placed(manuscript, fragment) for fragment in parts.fragments))
+
+
+def placed(manuscript: Manuscript, fragment: ConvertedFragment) -> ConvertedFragment:
+    """A fragment whose facts say where the manuscript writes them."""
+    start = fragment_start(manuscript, fragment.loc)
+    facts = place(fragment.facts, manuscript.source, start)
+    if not fragment.loc:  # the body, which runs to the end of the file
+        facts = replace(facts, headless_tables=headless_pipe_tables(manuscript.source, start))
+    return replace(fragment, facts=facts)
 
 
 def fragment_start(manuscript: Manuscript, loc: tuple) -> tuple[int, int]:

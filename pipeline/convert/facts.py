@@ -130,6 +130,7 @@ class FragmentFacts:
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     depth: int  # deepest nesting of lists, quotes and divisions
+    headless_tables: tuple[Position, ...] = ()  # pipe tables written without a header row, which pandoc reads as text
 
     @property
     def cited_keys(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from pipeline.convert.facts import FragmentFacts, Position
-from pipeline.convert.table_rows import table_rows
+from pipeline.convert.table_rows import PIPE_RULE, indent, table_rows
 from pipeline.source.text import SourceText
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -119,3 +119,12 @@ def place(facts: FragmentFacts, source: SourceText, start: Position) -> Fragment
 def placed_table(table, position: Position, source: SourceText):
     """A table where it stands, with its rows as written there."""
     return replace(table, position=position, rows=table_rows(source, position))
+
+
+def headless_pipe_tables(source: SourceText, start: Position) -> tuple[Position, ...]:
+    """Where a block after `start` opens with a pipe table's line of dashes: pandoc's pipe tables
+    cannot leave out the header row, so it reads such a table as a paragraph of bars and dashes
+    (code blocks and comments are left out of the search)."""
+    lines = blank_out(source.text).split("\n")
+    return tuple((i + 1, indent(lines[i]) + 1) for i in range(start[0] - 1, len(lines))
+                 if "|" in lines[i] and PIPE_RULE.match(lines[i]) and (i == 0 or not lines[i - 1].strip()))
