@@ -136,10 +136,12 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from contextlib import nullcontext
 
+    inputs = None
     if not scheduler and shard is None:
-        from pipeline.build.replay import replay, tell
+        from pipeline.build.replay import inputs_key, replay, tell
 
-        replayed = replay(project, slugs, formats, page_size, cache_dir)  # nothing changed: no stage is imported
+        inputs = inputs_key(project.resolve(), slugs, formats, page_size)
+        replayed = replay(project, inputs, cache_dir)  # nothing changed: no stage is imported
         if replayed is not None:
             finish_build(lambda on_event: tell(replayed, on_event), report)
     from pipeline.build.run import build as run_build
@@ -152,7 +154,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
         cluster = ClusterWorkers(scheduler, preload_for_build)  # before anything is written: an unreachable one is a usage error
     with cluster as workers:
         finish_build(lambda on_event: run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir,
-                                                workers=workers, shard=shard), report)
+                                                workers=workers, shard=shard, inputs=inputs), report)
 
 
 @main.command()

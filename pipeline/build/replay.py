@@ -78,9 +78,9 @@ def tell(result: BuildResult, on_event) -> BuildResult:
     return result
 
 
-def replay(root: Path, slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None,
-           cache_dir: Path | None = None) -> BuildResult | None:
-    """The last build's account, when nothing it read has changed and its outputs are all there."""
+def replay(root: Path, key: str, cache_dir: Path | None = None) -> BuildResult | None:
+    """The last build's account, when it read what has the inputs `key` now (inputs_key) and its
+    outputs are all there."""
     output = root.resolve() / layout.OUTPUT
     cache = cache_dir.resolve() if cache_dir else output / layout.CACHE
     try:
@@ -89,7 +89,7 @@ def replay(root: Path, slugs: tuple[str, ...], formats: tuple[str, ...], page_si
         return None
     recorded = read_manifest(output)
     try:
-        if account["inputs"] != inputs_key(root.resolve(), slugs, formats, page_size) or not all(
+        if account["inputs"] != key or not all(
                 path in recorded and (output / path).is_file() for path in account["outputs"]):
             return None
         diagnostics = [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in account["diagnostics"]]

@@ -29,15 +29,17 @@ from pipeline.source.project import load_project
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
           page_size: str | None = None, jobs: int | None = None, on_event=None,
-          cache_dir: Path | None = None, workers=None, pages_first: bool = False, shard=None) -> BuildResult:
+          cache_dir: Path | None = None, workers=None, pages_first: bool = False, shard=None,
+          inputs: str | None = None) -> BuildResult:
     """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest.
 
     `workers` lends the build a pool kept warm between builds (publish serve, a Dask cluster)
     instead of its own; `pages_first` renders every stale web page before laying out any
     leaflet, so that a preview shows an edited page without waiting for print; a `shard`
-    (shards.Shard) builds only its slice of the articles, and no site or booklets."""
+    (shards.Shard) builds only its slice of the articles, and no site or booklets. `inputs` is
+    replay.inputs_key of this build, when the caller has it already."""
     result = BuildResult()
-    key = inputs_key(root.resolve(), slugs, formats, page_size)
+    key = inputs or inputs_key(root.resolve(), slugs, formats, page_size)
     with exclusive(root.resolve() / OUTPUT):
         project = load_project(root, slugs, cache_dir)
         forget_account(project.cache_root, key)

@@ -46,8 +46,7 @@ class Context:
     @cached_property
     def id_counts(self) -> Counter:
         """How many elements give each id: Markdown's (made unique by the reader) and raw HTML's."""
-        facts = [fragment.facts for fragment in self.converted.fragments]
-        return Counter([*(i for f in facts for i in f.ids), *(i for f in facts for raw in f.raw_html for i in raw.ids)])
+        return Counter(identifier for fragment in self.converted.fragments for identifier in fragment.facts.every_id)
 
     def anchor(self, loc: tuple) -> tuple[int, int]:
         """Where a fragment starts in the file."""
@@ -115,7 +114,7 @@ def check_citations(context: Context, facts: FragmentFacts) -> None:
 
 
 def check_images(context: Context, facts: FragmentFacts) -> None:
-    for found in [*facts.images, *(found for raw in facts.raw_html for found in raw.images)]:
+    for found in facts.every_image:
         check_image(context, found.position, found.source, found.alt)
 
 
@@ -168,7 +167,7 @@ def check_unsafe_markup(context: Context, facts: FragmentFacts) -> None:
 def check_links(context: Context, facts: FragmentFacts) -> None:
     """Every link goes somewhere in every format: a web or mail address, an element of this
     article, or another article (whether that exists is checked across the project)."""
-    for found in [*facts.links, *(found for raw in facts.raw_html for found in raw.links)]:
+    for found in facts.every_link:
         href, position = found.href, found.position
         if is_script_url(href):
             context.reporter.error(position, "unsafe-html", f"link to a '{href.split(':')[0]}:' URL could run script")
@@ -263,9 +262,9 @@ def check_table_rows(context: Context, facts: FragmentFacts) -> None:
     for table in facts.tables:
         for row in table.rows:
             if row.cells != row.columns:
-                s = "s" * (row.columns != 1)
                 context.reporter.error(row.position, "table-row", f"table row has {row.cells} cell"
-                                       f"{'s' * (row.cells != 1)}; the table has {row.columns} column{s}",
+                                       f"{'s' * (row.cells != 1)}; the table has {row.columns} "
+                                       f"column{'s' * (row.columns != 1)}",
                                        "give every row one cell per column (an empty cell is | |)")
 
 

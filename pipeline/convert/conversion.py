@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.base.languages import direction, long_date
 from pipeline.convert.facts import FragmentFacts, read_fragment
 from pipeline.convert.pandoc_process import ConversionError, converted
-from pipeline.convert.positions import headless_pipe_tables, place
+from pipeline.convert.positions import blank_out, headless_pipe_tables, place
 from pipeline.convert.sanitize import clean_html
 from pipeline.output import layout
 from pipeline.source.manuscript import Manuscript, Reference
@@ -144,15 +144,16 @@ def convert(manuscript: Manuscript, citation_style: Path, timeout: float | None 
         parts = read_parts(converted(article, timeout), {fragment_key(f.loc): f.loc for f in fragments})
     except RecursionError:  # pandoc's answer, or the facts read from it, nested too deeply
         raise ConversionError("the content is nested too deeply to read") from None
-    return replace(parts, fragments=tuple(placed(manuscript, fragment) for fragment in parts.fragments))
+    blanked = blank_out(manuscript.source.text)
+    return replace(parts, fragments=tuple(placed(manuscript, blanked, fragment) for fragment in parts.fragments))
 
 
-def placed(manuscript: Manuscript, fragment: ConvertedFragment) -> ConvertedFragment:
+def placed(manuscript: Manuscript, blanked: str, fragment: ConvertedFragment) -> ConvertedFragment:
     """A fragment whose facts say where the manuscript writes them."""
     start = fragment_start(manuscript, fragment.loc)
-    facts = place(fragment.facts, manuscript.source, start)
+    facts = place(fragment.facts, manuscript.source, blanked, start)
     if not fragment.loc:  # the body, which runs to the end of the file
-        facts = replace(facts, headless_tables=headless_pipe_tables(manuscript.source, start))
+        facts = replace(facts, headless_tables=headless_pipe_tables(blanked, start))
     return replace(fragment, facts=facts)
 
 
@@ -221,8 +222,7 @@ def csl_date(value) -> dict:
 def linkable_ids(converted: Converted) -> tuple[str, ...]:
     """The ids a link may name in every format: its own elements', the parts every format prints,
     and the references (citations link to them)."""
-    own = {identifier for fragment in converted.fragments for identifier in fragment.facts.ids}
-    own |= {identifier for fragment in converted.fragments for raw in fragment.facts.raw_html for identifier in raw.ids}
+    own = {identifier for fragment in converted.fragments for identifier in fragment.facts.every_id}
     parts = ["summary", "disclaimer"] + ["key-points"] * bool(converted.key_points) + ["faq"] * bool(converted.faq)
     references = [layout.reference_id(reference.id) for reference in converted.references]
     return tuple(sorted(own | set(parts + references + ["references"] * bool(converted.references))))
@@ -230,8 +230,4 @@ def linkable_ids(converted: Converted) -> tuple[str, ...]:
 
 def named_images(converted: Converted) -> tuple[str, ...]:
     """Every image source a manuscript names, in Markdown or in raw HTML, once each, in order."""
-    found = []
-    for fragment in converted.fragments:
-        found += [image.source for image in fragment.facts.images]
-        found += [image.source for raw in fragment.facts.raw_html for image in raw.images]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(image.source for fragment in converted.fragments for image in fragment.facts.every_image))

@@ -136,6 +136,20 @@ class FragmentFacts:
     def cited_keys(self) -> tuple[str, ...]:
         return tuple(citation.key for citation in self.citations)
 
+    @property
+    def every_image(self) -> tuple[Image, ...]:
+        """Markdown's images, then raw HTML's: every output shows both."""
+        return (*self.images, *(image for raw in self.raw_html for image in raw.images))
+
+    @property
+    def every_link(self) -> tuple[Link, ...]:
+        return (*self.links, *(link for raw in self.raw_html for link in raw.links))
+
+    @property
+    def every_id(self) -> tuple[str, ...]:
+        """The ids of Markdown's elements (the reader made them unique) and those raw HTML gives."""
+        return (*self.ids, *(identifier for raw in self.raw_html for identifier in raw.ids))
+
 
 def read_fragment(blocks: list) -> FragmentFacts:
     """Collect the facts of one fragment's blocks."""

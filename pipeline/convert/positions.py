@@ -33,10 +33,10 @@ def blank_out(text: str) -> str:
 class Locator:
     """Finds a fragment's elements, kind by kind, each after the last one found of its kind."""
 
-    def __init__(self, source: SourceText, start: tuple[int, int]) -> None:
+    def __init__(self, source: SourceText, blanked: str, start: tuple[int, int]) -> None:
         self.source = source
         self.start = source.offset(*start)
-        self.text = blank_out(source.text)
+        self.text = blanked  # the source through blank_out, made once for all its fragments
         self.cursors: dict[str, int] = {}
 
     def find(self, kind: str, *patterns: str | re.Pattern) -> tuple[int, int] | None:
@@ -89,9 +89,10 @@ def table_row(first_cell: str) -> tuple[re.Pattern, re.Pattern]:
     return re.compile(rf"(?:{row}\n{rule}$|^{rule}\n{row})", re.M), re.compile(row, re.M)
 
 
-def place(facts: FragmentFacts, source: SourceText, start: Position) -> FragmentFacts:
-    """The fragment's facts, each with where it is written (the fragment starts at `start`)."""
-    locator = Locator(source, start)
+def place(facts: FragmentFacts, source: SourceText, blanked: str, start: Position) -> FragmentFacts:
+    """The fragment's facts, each with where it is written (the fragment starts at `start`;
+    `blanked` is the source through blank_out)."""
+    locator = Locator(source, blanked, start)
 
     def at(kind: str, *patterns, fallback=()) -> Position:
         return locator.find(kind, *patterns) or (fallback and locator.find(kind, *fallback)) or start
@@ -111,8 +112,8 @@ def place(facts: FragmentFacts, source: SourceText, start: Position) -> Fragment
         attributes=tuple(replace(a, position=at("attribute", a.name)) for a in facts.attributes),
         blank_headings=tuple(at("blank-heading", BLANK_HEADING) for _ in facts.blank_headings),
         sections=tuple(replace(s, position=at("heading", s.heading) if s.heading else start) for s in facts.sections),
-        tables=tuple(placed_table(t, at("table", table_row(t.first_cell)[0], fallback=table_row(t.first_cell)[1:]),
-                                  source) for t in facts.tables),
+        tables=tuple(placed_table(t, at("table", strict, fallback=(loose,)), source)
+                     for t in facts.tables for strict, loose in [table_row(t.first_cell)]),
     )
 
 
@@ -121,10 +122,10 @@ def placed_table(table, position: Position, source: SourceText):
     return replace(table, position=position, rows=table_rows(source, position))
 
 
-def headless_pipe_tables(source: SourceText, start: Position) -> tuple[Position, ...]:
+def headless_pipe_tables(blanked: str, start: Position) -> tuple[Position, ...]:
     """Where a block after `start` opens with a pipe table's line of dashes: pandoc's pipe tables
     cannot leave out the header row, so it reads such a table as a paragraph of bars and dashes
     (code blocks and comments are left out of the search)."""
-    lines = blank_out(source.text).split("\n")
+    lines = blanked.split("\n")
     return tuple((i + 1, indent(lines[i]) + 1) for i in range(start[0] - 1, len(lines))
                  if "|" in lines[i] and PIPE_RULE.match(lines[i]) and (i == 0 or not lines[i - 1].strip()))
