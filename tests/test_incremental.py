@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,72 @@ def test_a_deleted_output_is_made_again(built: Path) -> None:
     assert rebuild(built) == [f"pdf/{TESTS}.large-print.pdf"]
 
 
+def test_an_edited_article_s_chapter_is_the_only_one_rendered_again_and_the_booklet_is_as_made_afresh(
+        built: Path, monkeypatch) -> None:
+    import pipeline.render.booklet as booklet
+
+    rendered = []
+    chapter_content = booklet.chapter_content
+    monkeypatch.setattr(booklet, "chapter_content", lambda env, document, *rest: (
+        rendered.append(document.slug), chapter_content(env, document, *rest))[1])
+    path = built / "manuscripts" / f"{NECK}.md"
+    path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
+    assert "epub/vitamin-b12.epub" in rebuild(built, jobs=1)
+    assert rendered == [NECK]
+    kept = (built / "output" / "epub" / "vitamin-b12.epub").read_bytes()
+    shutil.rmtree(built / "output")
+    rebuild(built, jobs=1)
+    assert sorted(rendered) == sorted([NECK, JOINT, NECK, TESTS])  # afresh: every chapter
+    assert (built / "output" / "epub" / "vitamin-b12.epub").read_bytes() == kept
+    assert b"Most stiff necks are caused by" in chapter_of(kept, NECK)
+
+
+def chapter_of(epub: bytes, slug: str) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(epub)) as book:
+        return book.read(next(name for name in book.namelist() if name.endswith(f"{slug}.xhtml")))
+
+
+def test_an_edited_article_s_leaflets_are_laid_out_by_workers_warmed_while_it_was_examined(built: Path) -> None:
+    """With two jobs, the main process examines the article and renders its page, while two workers,
+    started before the examination, import WeasyPrint and then lay out a leaflet each: the main
+    process never imports WeasyPrint."""
+    path = built / "manuscripts" / f"{NECK}.md"
+    path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
+    code = ("import sys; from pathlib import Path; from pipeline.build.run import build; "
+            f"result = build(Path({str(built)!r}), jobs=2); "
+            "print(sorted(p for p in result.written if p.startswith('pdf/')), 'weasyprint' in sys.modules)")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == f"['pdf/{NECK}.large-print.pdf', 'pdf/{NECK}.pdf'] False"
+
+
+def waiting_preload(folder: Path) -> None:
+    """A worker's preload that says it started, then waits for the test to let it finish."""
+    (folder / f"started-{os.getpid()}").touch()
+    for _ in range(600):
+        if (folder / "go").exists():
+            (folder / f"preloaded-{os.getpid()}").touch()
+            return
+        time.sleep(0.05)
+
+
+def test_prepared_workers_preload_while_the_main_process_goes_on(tmp_path: Path) -> None:
+    from pipeline.distribute.pool import Workers, ready
+
+    with Workers(2, lambda: waiting_preload(tmp_path)) as workers:
+        workers.prepare()  # returns while the workers are still preloading
+        for _ in range(600):
+            if len(list(tmp_path.glob("started-*"))) == 2:
+                break
+            time.sleep(0.05)
+        assert len(list(tmp_path.glob("started-*"))) == 2 and not list(tmp_path.glob("preloaded-*"))
+        (tmp_path / "go").touch()
+        assert len(set(workers.pool.map(ready, range(4)))) <= 2  # the same two workers take the tasks
+    assert len(list(tmp_path.glob("preloaded-*"))) == 2
+
+
 def test_one_worker_and_two_workers_make_the_same_bytes(tmp_path: Path) -> None:
     outputs = {}
     for jobs in (1, 2):
@@ -113,8 +180,8 @@ def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Pa
     result = publish("build", "--report", str(report), project=built)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:3] == [f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf",
-                         f"wrote output/web/{JOINT}.html"]
+    assert lines[0] == f"wrote output/web/{JOINT}.html"  # the page first; the leaflets while the site is made
+    assert {f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf"} < set(lines)
     data = json.loads(report.read_text())
     assert lines[-1] == f"built {len(data['written'])} files, {len(data['up_to_date'])} up to date, 0 failed"
     assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 8 and data["failed"] == {}

@@ -245,7 +245,7 @@ def test_stopping_the_pool_ends_its_wait_for_an_unfinished_answer(tmp_path: Path
     pool = workers.start_pool()
     written = tmp_path / "written"
     pool.submit(half_an_answer, written)
-    workers.processes = list(pool._processes.values())  # as run_in_pool keeps them, to stop them
+    workers.processes = list(pool._processes.values())  # as start keeps them, to stop them
     while not written.exists():  # the answer is in the pipe: the pool's thread will wait for the rest
         time.sleep(0.01)
     thread = pool._executor_manager_thread

@@ -77,7 +77,9 @@ def test_hundred_megabyte_image(project: Path) -> None:
 def test_time_limit_per_article(project: Path) -> None:
     set_limits(project, **{"seconds-per-article": 4})  # ample for the small article, even on a busy machine
     rows = "\n".join(f"| {n} | a cell with some words in it, {n} | and another |" for n in range(990))
-    write_manuscript(project, "slow", f"| N | Text | More |\n|---|---|---|\n{rows}\n\n: Slow to lay out {{#tbl-slow}}\n")
+    tables = "\n\n".join(f"| N | Text | More |\n|---|---|---|\n{rows}\n\n: Slow to lay out, {n} {{#tbl-slow-{n}}}"
+                           for n in (1, 2))  # each leaflet, laid out alone, takes longer than the limit
+    write_manuscript(project, "slow", tables + "\n")
     result, seconds = build_and_time(project)
     assert result.exit_code == 1
     assert "manuscripts/slow.md:1:1: error: article took longer than the limit of 4 s" in result.output

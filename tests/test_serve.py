@@ -217,7 +217,7 @@ def test_pages_go_before_leaflets_in_workers_kept_between_builds(tmp_path: Path)
         started = {process.pid for process in workers.pool._processes.values()}  # noqa: SLF001
         for edit in range(2):
             written: list[str] = []
-            result = build(root, workers=workers, pages_first=True,
+            result = build(root, workers=workers,
                            on_event=lambda e: e.kind == "wrote" and written.append(e.subject))
             assert not result.failed and not result.bugs
             pages = [number for number, path in enumerate(written) if layout.name_of_page(path)]

@@ -4,6 +4,7 @@ holds), judge them, then render each one's stale page and leaflets, written as t
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from pipeline.base.progress import Event
 from pipeline.build.result import HAS_ERRORS, LOST
@@ -30,6 +31,7 @@ def examine(run: Build, workers) -> None:
         run.fail(slug, HAS_ERRORS, layout.article_outputs(slug))
 
     def examine_stale(slugs: list[str], examined) -> None:
+        workers.prepare()  # an edited article's leaflets follow: the workers warm up while it is examined
         tasks = examination_tasks(project, slugs)
         run.on_event(Event("start", "examining", len(tasks)))
         for slug in workers.run(tasks, lambda outcome: receive_examined(run, outcome, examined)):
@@ -89,24 +91,34 @@ def output_key(run: Build, path: str, slug: str) -> str:
     return page_key(run, slug) if path == layout.page(slug) else leaflet_key(run, slug, layout.variant_of(path))
 
 
-def render_articles(run: Build, workers) -> None:
+def render_articles(run: Build, workers) -> Callable[[], None]:
+    """Render every stale page now, then start laying out the stale leaflets; return the function
+    that waits for them, so that the booklets and the site are made while workers lay out."""
     tasks = [task for article in run.articles.values() if not run.is_broken(article.slug)
              for task in plan_article(run, article)]
     run.on_event(Event("start", "laying out", len(tasks)))
-    phases = [[t for t in tasks if t.page], [t for t in tasks if not t.page]] if run.pages_first else [tasks]
-    for phase in phases:
-        for slug in workers.run(phase, lambda outcome: receive_rendered(run, outcome)):
-            run.fail(slug, LOST, layout.article_outputs(slug))
+
+    def receive(outcome) -> None:
+        receive_rendered(run, outcome)
+
+    fail_lost(run, workers.run([task for task in tasks if task.page], receive))
+    finish = workers.start([task for task in tasks if not task.page], receive)
+    return lambda: fail_lost(run, finish())
+
+
+def fail_lost(run: Build, lost: list[str]) -> None:
+    for slug in lost:
+        run.fail(slug, LOST, layout.article_outputs(slug))
 
 
 def plan_article(run: Build, article: Article) -> list:
-    """The article's stale outputs as one task; when pages go first, a task for the page and one for
-    each leaflet, so that each is written (and previewed) as soon as it is ready."""
+    """The article's stale outputs, a task each, so that each is written (and previewed) as soon
+    as it is ready, and an article's two leaflets are laid out side by side."""
     slug, publication = article.slug, run.project.publication
     variants = tuple(v for v in (VARIANTS if "pdf" in run.formats else ())
                      if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
-    parts = [((), page), *(((variant,), False) for variant in variants)] if run.pages_first else [(variants, page)]
+    parts = [((), page), *(((variant,), False) for variant in variants)]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
                        file_size(run.project.path(slug)), editions_for(run, slug), run.other_size)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from pipeline.build.articles import booklet_members
 from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
 from pipeline.output import keys, layout
+from pipeline.output.writer import atomic_write
 from pipeline.render.booklet import render_booklet
 
 
@@ -21,6 +25,38 @@ def write_booklets(run: Build) -> None:
                                booklet.model_dump(), run.project.publication_key)
         if not run.stale(path, key):
             continue
+        kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
         run.make(path, key, lambda: render_booklet(booklet, [run.last_good(slug) for slug in members],
                                                    run.project.publication, run.project.theme,
-                                                   run.project.manuscripts))
+                                                   run.project.manuscripts, kept))
+        kept.save()
+
+
+def chapter_keys(run: Build, members: list[str]) -> dict[str, str]:
+    theme, publication = run.project.theme.key("epub"), run.project.publication_key
+    return {slug: keys.chapter_key(run.key_of(slug), members, theme, publication) for slug in members}
+
+
+class KeptChapters:
+    """A booklet's chapters as last rendered, each under its key (in the cache folder), so that an
+    edited article's booklet renders that article's chapter again, not every chapter."""
+
+    def __init__(self, path: Path, chapter_keys: dict[str, str]) -> None:
+        self.path, self.keys = path, chapter_keys
+        try:
+            saved = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            saved = {}  # none yet, or unreadable: every chapter is rendered
+        self.chapters = {slug: content for slug, (key, content) in saved.items() if self.keys.get(slug) == key}
+        self.changed = False
+
+    def get(self, slug: str) -> str | None:
+        return self.chapters.get(slug)
+
+    def put(self, slug: str, content: str) -> None:
+        self.chapters[slug], self.changed = content, True
+
+    def save(self) -> None:
+        if self.changed:
+            kept = {slug: [self.keys[slug], self.chapters[slug]] for slug in sorted(self.chapters)}
+            atomic_write(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))

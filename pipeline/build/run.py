@@ -1,4 +1,5 @@
-"""build(): load → examine (cached) and judge → render pages and leaflets → booklets → site → record.
+"""build(): load → examine (cached) and judge → render pages → booklets and site, while workers lay
+out the leaflets → downloads → record.
 
 Every output has an input key (output/keys.py). A build works the keys out from file hashes
 and the cache, and redoes only the outputs whose key changed: a build with nothing to do
@@ -18,7 +19,7 @@ from pipeline.build.record import record
 from pipeline.build.replay import forget_account, inputs_key, record_account
 from pipeline.build.result import BuildResult
 from pipeline.build.shards import write_stamp
-from pipeline.build.site import write_site
+from pipeline.build.site import write_downloads, write_site
 from pipeline.build.state import Build
 from pipeline.build.tasks import preload_for_build
 from pipeline.distribute.pool import Workers
@@ -29,15 +30,13 @@ from pipeline.source.project import load_project
 
 def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FORMATS,
           page_size: str | None = None, jobs: int | None = None, on_event=None,
-          cache_dir: Path | None = None, workers=None, pages_first: bool = False, shard=None,
+          cache_dir: Path | None = None, workers=None, shard=None,
           inputs: str | None = None) -> BuildResult:
     """Validate, redo what is stale (largest articles first, in parallel), write, record the manifest.
 
     `workers` lends the build a pool kept warm between builds (publish serve, a Dask cluster)
-    instead of its own; `pages_first` renders every stale web page before laying out any
-    leaflet, so that a preview shows an edited page without waiting for print; a `shard`
-    (shards.Shard) builds only its slice of the articles, and no site or booklets. `inputs` is
-    replay.inputs_key of this build, when the caller has it already."""
+    instead of its own; a `shard` (shards.Shard) builds only its slice of the articles, and no
+    site or booklets. `inputs` is replay.inputs_key of this build, when the caller has it already."""
     result = BuildResult()
     key = inputs or inputs_key(root.resolve(), slugs, formats, page_size)
     with exclusive(root.resolve() / OUTPUT):
@@ -53,16 +52,19 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             return result
         output = project.output
         run = Build(project, formats, page_size or project.publication.leaflet.page_size, OutputWriter(output),
-                    read_manifest(output), result, on_event or (lambda _event: None), pages_first=pages_first)
+                    read_manifest(output), result, on_event or (lambda _event: None))
         try:
             pool = nullcontext(workers) if workers else Workers(jobs or os.cpu_count() or 1, preload_for_build)
             with pool as running:
                 examine(run, running)
-                render_articles(run, running)
-            if "epub" in formats and shard is None:
-                write_booklets(run)
+                leaflets_done = render_articles(run, running)
+                if "epub" in formats and shard is None:
+                    write_booklets(run)
+                if "web" in formats and shard is None:
+                    write_site(run)
+                leaflets_done()
             if "web" in formats and shard is None:
-                write_site(run)
+                write_downloads(run)
         finally:
             record(run)  # also when interrupted: what was finished is recorded
         result.diagnostics = deduplicate(result.diagnostics)

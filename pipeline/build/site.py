@@ -28,8 +28,8 @@ from pipeline.render.web import Entry, render_index, site_language
 
 
 def write_site(run: Build) -> None:
-    """The stylesheet and search script, the images pages show, a copy of every download, the
-    shelves' pages, the search pages and index; then away with site pages nothing shows any more."""
+    """The stylesheet and search script, the images pages show, the shelves' pages, the search
+    pages and index; then away with site pages nothing shows any more."""
     for path, name in ((layout.SITE_STYLESHEET, "web/site.css"), (layout.SEARCH_SCRIPT, "web/search.js")):
         source = run.project.theme.file(name)
         copy_if_stale(run, path, source, file_digest(source))
@@ -37,11 +37,15 @@ def write_site(run: Build) -> None:
     for image in sorted({image for document in published.values() for image in document.images}):
         source = run.project.manuscripts / image
         copy_if_stale(run, layout.media(image), source, file_digest(source))
+    made = write_shelves(run, published) + write_search(run, published)
+    retire(run, set(made))
+
+
+def write_downloads(run: Build) -> None:
+    """A copy of every leaflet and booklet in web/downloads/, once the leaflets are laid out."""
     for path, entry in sorted(run.writer.entries.items()):
         if layout.is_download_source(path) and not entry.stale:
             copy_if_stale(run, layout.download(path), run.writer.root / path, entry.sha256)
-    made = write_shelves(run, published) + write_search(run, published)
-    retire(run, set(made))
 
 
 def shelves_of(published: dict[str, Document]) -> dict[str | None, list[str]]:

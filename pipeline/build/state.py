@@ -32,7 +32,6 @@ class Build:
     examined: dict[str, Article] = field(default_factory=dict)  # those and their other languages
     held: set[str] = field(default_factory=set)  # examined, but not to be published today
     lock: dict = field(default_factory=dict)  # translations.lock
-    pages_first: bool = False  # render all pages before any leaflet
 
     @property
     def other_size(self) -> str | None:

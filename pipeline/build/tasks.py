@@ -7,7 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.distribute.pool import LIMIT_ERRORS
+from pipeline.distribute.pool import LIMIT_ERRORS, preload_nothing, spare_the_collector
 from pipeline.examine.document import Document
 from pipeline.examine.run import preload_for_check
 from pipeline.output import layout
@@ -42,6 +42,11 @@ class RenderTask:
     editions: Editions | None = None
     other_size: str | None = None  # page_size, when it is not the publication's: the leaflets' file names say it
 
+    @property
+    def preload(self):
+        """What this task needs warmed where it runs: WeasyPrint for leaflets, nothing for a page."""
+        return preload_for_leaflets if self.variants else preload_nothing
+
     def __call__(self) -> Rendered:
         rendered = Rendered()
         for variant in self.variants:
@@ -66,6 +71,12 @@ def attempt(rendered: Rendered, path: str, render) -> None:
 def preload_for_build() -> None:
     """Pay a build's one-off costs (WeasyPrint's import, and examination's) before any article's
     clock starts."""
+    preload_for_leaflets()
+    preload_for_check()
+
+
+def preload_for_leaflets() -> None:
+    """WeasyPrint's import, the part of a build's preload that laying out leaflets needs."""
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401, PLC0415
 
-    preload_for_check()
+    spare_the_collector()

@@ -83,16 +83,26 @@ class ClusterWorkers:
     def __exit__(self, *_exc) -> None:
         self.client.close()
 
-    def run(self, tasks: list, on_done) -> list[str]:
-        """Run tasks on the cluster, largest first, calling on_done(outcome) as each comes back;
-        return the slugs of tasks that failed on every worker that tried them (killed workers)."""
-        from distributed import as_completed  # noqa: PLC0415
+    def prepare(self) -> None:
+        """The cluster's workers are started by its own scheduler."""
 
+    def start(self, tasks: list, on_done) -> Callable[[], list[str]]:
+        """Send tasks to the cluster and return the function that waits for them (as Workers.start)."""
         tasks = largest_first(tasks)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         batch = uuid.uuid4().hex[:8]
         futures = {self.client.submit(Sent(task, epoch, manuscript_of(task), self.preload_work), key=f"{type(task).__name__}-{task.slug}-"
                                       f"{index}-{batch}", pure=False): task.slug for index, task in enumerate(tasks)}
+        return lambda: self.collect(futures, on_done)
+
+    def run(self, tasks: list, on_done) -> list[str]:
+        """Run tasks on the cluster, largest first, calling on_done(outcome) as each comes back;
+        return the slugs of tasks that failed on every worker that tried them (killed workers)."""
+        return self.start(tasks, on_done)()
+
+    def collect(self, futures: dict, on_done) -> list[str]:
+        from distributed import as_completed  # noqa: PLC0415
+
         lost = []
         for future in as_completed(futures):
             try:

@@ -13,6 +13,7 @@ import resource
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ class Workers:
         self.preload_work = preload_work  # what each worker does once, before its first task
         self.pool: ProcessPoolExecutor | None = None
         self.processes: list = []
-        self.preloaded = False
+        self.preloaded: set = set()  # the preloads done in this process
 
     def __enter__(self) -> "Workers":
         return self
@@ -132,24 +133,43 @@ class Workers:
     def run(self, tasks: list, on_done) -> list[str]:
         """Run tasks, largest first, calling on_done(outcome) as each finishes; return the slugs
         lost to a worker that died."""
+        return self.start(tasks, on_done)()
+
+    def start(self, tasks: list, on_done) -> Callable[[], list[str]]:
+        """Start tasks in the worker processes and return at once, with the function that waits for
+        them (calling on_done in this process) and returns the lost slugs, as run does; meanwhile
+        this process is free for other work. One job, or one task, runs here and now."""
         tasks = largest_first(tasks)
         if self.jobs <= 1 or len(tasks) <= 1:
-            if tasks and not self.preloaded:
-                self.preload_work()
-                self.preloaded = True
             for task in tasks:
+                self.preload_here(getattr(task, "preload", self.preload_work))
                 on_done(perform(task))
-            return []
-        return self.run_in_pool(tasks, on_done)
+            return lambda: []
+        self.start_pool()
+        futures = {self.pool.submit(perform, task): task.slug for task in tasks}
+        self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
+        return lambda: self.collect(futures, on_done)
+
+    def preload_here(self, preload) -> None:
+        """Before a task runs in this process: what it needs (a task may name its own `preload`,
+        the part of the workers' preload it uses), once, before its clock starts."""
+        if preload not in self.preloaded:
+            preload()
+            self.preloaded.add(preload)
 
     def warm(self) -> None:
         """Preload here, and start the worker processes now, each preloaded: a caller that keeps
         them (publish serve) has them ready for its first change, forked before it starts threads."""
-        if not self.preloaded:
-            self.preload_work()
-            self.preloaded = True
+        self.preload_here(self.preload_work)
         if self.jobs > 1:
             list(self.start_pool().map(ready, range(self.jobs)))
+
+    def prepare(self) -> None:
+        """Start the worker processes now and return at once: they preload (WeasyPrint's import)
+        on the other cores while this process goes on with a task of its own (examining the
+        one edited article), and are ready for the work that follows it (its leaflets)."""
+        if self.jobs > 1 and self.pool is None:
+            self.start_pool().submit(ready, 0)
 
     def start_pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -157,10 +177,7 @@ class Workers:
                                             initializer=warm_up, initargs=(self.preload_work,))
         return self.pool
 
-    def run_in_pool(self, tasks: list, on_done) -> list[str]:
-        self.start_pool()
-        futures = {self.pool.submit(perform, task): task.slug for task in tasks}
-        self.processes = list((self.pool._processes or {}).values())  # noqa: SLF001 - to stop them if it breaks
+    def collect(self, futures: dict, on_done) -> list[str]:
         lost = []
         for future in as_completed(futures):
             try:

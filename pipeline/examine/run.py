@@ -25,6 +25,10 @@ class ExamineTask:
     def __call__(self):
         return examine_fresh(self.project, self.slug)
 
+    @staticmethod
+    def preload() -> None:
+        preload_for_check()
+
 
 def preload_for_check() -> None:
     """Pay examination's one-off cost (the pronouncing dictionary the English reading grade

@@ -98,6 +98,11 @@ def booklet_key(members: list[tuple[str, str]], theme: str, booklet: dict, publi
     return digest(members, theme, booklet, publication)
 
 
+def chapter_key(article: str, members: list[str], theme: str, publication: str) -> str:
+    """A booklet's chapter (article: its key; members: the booklet's articles, which its links go to)."""
+    return digest(article, members, theme, publication)
+
+
 def index_key(entries: list[tuple], theme: str, booklets: list, editions, lang: str, publication: str,
               topics: dict[str, str]) -> str:
     """A shelf's index (entries: each article's name, key and editions)."""

@@ -208,6 +208,11 @@ def reference_key(element_id: str) -> str | None:
     return element_id.removeprefix(REFERENCE_PREFIX) if element_id.startswith(REFERENCE_PREFIX) else None
 
 
+def chapter_cache(booklet_id: str) -> str:
+    """A booklet's chapters as last rendered, under the cache folder."""
+    return f"booklets/{booklet_id}.json"
+
+
 def version_cache(key: str) -> str:
     """An old version's elements, cached under the cache folder (publish changes)."""
     return f"versions/{key}.json"

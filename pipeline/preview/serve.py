@@ -121,7 +121,7 @@ class Preview:
         if changed:
             self.echo("changed: " + ", ".join(sorted(changed)))
         try:
-            result = build(self.root, jobs=self.jobs, cache_dir=self.cache_dir, workers=workers, pages_first=True,
+            result = build(self.root, jobs=self.jobs, cache_dir=self.cache_dir, workers=workers,
                            on_event=on_event)
         except Busy as error:
             self.echo(f"not rebuilt: {error}")

@@ -28,13 +28,24 @@ ACCESSIBILITY_SUMMARY = (
 )
 
 
+class Afresh:
+    """No chapter kept: every chapter rendered (a booklet made outside a build, e.g. by a test)."""
+
+    def get(self, _slug: str) -> str | None:
+        return None
+
+    def put(self, _slug: str, _content: str) -> None:
+        pass
+
+
 def chapter_name(document: Document) -> str:
     return layout.chapter(document.slug)
 
 
 def render_booklet(booklet: Booklet, documents: list[Document], publication: Publication,
-                   theme: Theme, manuscripts_dir: Path) -> bytes:
-    """Assemble one EPUB from already converted documents, byte-reproducibly."""
+                   theme: Theme, manuscripts_dir: Path, kept=None) -> bytes:
+    """Assemble one EPUB from already converted documents, byte-reproducibly; `kept` hands back
+    the chapters rendered before, by slug, and keeps those rendered now (get and put)."""
     from ebooklib import epub  # noqa: PLC0415 - only builds need it
 
     env, lang = environment(theme, EPUB), documents[0].lang
@@ -52,7 +63,7 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
                           file_name="cover.xhtml", lang=lang, direction=text_direction)
     cover.content = env.get_template("cover.html").render(booklet=booklet, labels=words)
     resolve = booklet_links(documents, publication.base_url)
-    chapters = [chapter(env, document, theme, css, resolve) for document in documents]
+    chapters = [chapter(env, document, theme, css, resolve, kept or Afresh()) for document in documents]
     title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang,
                                 direction=text_direction)
     title_page.content = env.get_template("title-page.html").render(
@@ -98,21 +109,28 @@ def describe(book, booklet: Booklet, publication: Publication, lang: str, docume
     book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
 
 
-def chapter(env, document: Document, theme: Theme, css, resolve):
+def chapter(env, document: Document, theme: Theme, css, resolve, kept):
     from ebooklib import epub  # noqa: PLC0415
 
     item = epub.EpubHtml(uid=f"chapter-{document.slug}", title=document.title.text,
                          file_name=chapter_name(document), lang=document.lang,
                          direction=direction(document.lang))
-    item.content = env.get_template("chapter.html").render(
+    item.content = kept.get(document.slug)
+    if item.content is None:
+        item.content = chapter_content(env, document, theme, resolve)
+        kept.put(document.slug, item.content)
+    item.add_item(css)
+    return item
+
+
+def chapter_content(env, document: Document, theme: Theme, resolve) -> str:
+    return env.get_template("chapter.html").render(
         doc=document, labels=labels(theme, document.lang),
         body=epub_html(document.body, resolve),
         faq=[(entry.question.html, epub_html(entry.answer.html, resolve)) for entry in document.faq],
         summary=epub_html(document.summary.html, resolve),
         key_points=[(point.title.html, epub_html(point.text.html, resolve)) for point in document.key_points],
     )
-    item.add_item(css)
-    return item
 
 
 def epub_html(html: str, resolve) -> str:
