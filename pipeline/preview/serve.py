@@ -33,6 +33,7 @@ from pipeline.build.tasks import preload_for_build
 from pipeline.distribute.pool import Workers
 from pipeline.examine.cache import ArticleCache
 from pipeline.output import layout
+from pipeline.output.keys import file_digest
 from pipeline.output.layout import OUTPUT, VARIANTS
 from pipeline.output.writer import Busy
 
@@ -106,10 +107,19 @@ class Preview:
     echo: Callable[[str], None]
     news: News = field(default_factory=News)
     generation: int = 0
+    seen: dict[str, str] = field(default_factory=dict)  # each saved file's digest when a build last read it
 
     @property
     def output(self) -> Path:
         return self.root / OUTPUT
+
+    def unseen(self, saved: set[str]) -> set[str]:
+        """The saved files whose bytes differ from those the last build read: a late event of a
+        burst of saves, or an editor writing the same bytes again, is no change."""
+        digests = {path: file_digest(self.root / path) for path in saved}
+        changed = {path for path, digest in digests.items() if self.seen.get(path) != digest}
+        self.seen.update(digests)
+        return changed
 
     def rebuild(self, workers, changed: set[str] = frozenset()) -> None:
         """Build what is stale, pages first, telling the pages as each output is written."""
@@ -173,7 +183,9 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
              "(leaflet previews at /__serve/leaflet/NAME); Ctrl-C stops")
         try:
             while True:
-                preview.rebuild(workers, next_changes(changes, root))
+                changed = preview.unseen(next_changes(changes, root))
+                if changed:
+                    preview.rebuild(workers, changed)
         finally:
             stop.set()
             preview.news.close()
