@@ -11,7 +11,10 @@ BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "div", "section", "h1", "h2", "h3
 
 
 def text_of(element) -> str:
-    """Visible text, with a space wherever a block or line ends (as a reader sees separate lines)."""
+    """Visible text, with a space wherever a block or line ends (as a reader sees separate lines);
+    none for an element the page does not have (a page that lost its article reads as empty)."""
+    if element is None:
+        return ""
     parts: list[str] = []
 
     def visit(node) -> None:
