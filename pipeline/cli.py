@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from pipeline.base.diagnostics import UsageError, has_errors
+from pipeline.report.findings import build_findings, check_findings, status_findings, verify_findings
+from pipeline.report.formats import DOCUMENTS, default_format, told_in
+from pipeline.report.formats import FORMATS as REPORT_FORMATS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 REPORT_A_BUG = ("This is a bug in publish, not a problem in your manuscripts. Please report it with the "
@@ -70,44 +75,88 @@ def main(debug: bool) -> None:
     """Publish health articles as PDF leaflets, EPUB booklets and a web site."""
 
 
+def names_of(arguments: tuple[str, ...]) -> tuple[str, ...]:
+    """NAMEs as typed, or as files (a pre-commit hook passes manuscripts/b12.md): a manuscript's
+    file is its name; publication.yaml stands for every manuscript."""
+    if any(Path(argument).name == "publication.yaml" for argument in arguments):
+        return ()
+    return tuple(Path(argument).name[:-3] if argument.endswith(".md") else argument for argument in arguments)
+
+
+def format_option(function):
+    return click.option("--format", "told_as", type=click.Choice(REPORT_FORMATS), default=None,
+                        help="How problems are told: text, or for CI json, github (the default in GitHub "
+                             "Actions), gitlab, sarif or junit.")(function)
+
+
+def chosen_format(told_as: str | None) -> str:
+    return told_as or default_format()
+
+
+def human(told_as: str):
+    """echo for the human account: standard error when standard output carries a document."""
+    return functools.partial(click.echo, err=told_as in DOCUMENTS)
+
+
+def tell(findings_of, told_as: str, report: Path | None) -> None:
+    """The CI format's part, and the JSON report; findings_of() is called only when needed, so that
+    plain text imports nothing more."""
+    if told_as == "text" and report is None:
+        return
+    findings = findings_of()
+    if report:
+        write_report(report, findings.as_json())
+    click.echo(told_in(findings, told_as), nl=False)
+
+
 @main.command()
-@click.argument("slugs", nargs=-1)
+@click.argument("slugs", nargs=-1, metavar="[NAME|FILE...]")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
 @cache_dir_option
 @project_option
-def check(slugs: tuple[str, ...], strict: bool, report: Path | None, cache_dir: Path | None, project: Path) -> None:
+def check(slugs: tuple[str, ...], strict: bool, report: Path | None, told_as: str | None, cache_dir: Path | None,
+          project: Path) -> None:
     """Validate manuscripts and publication.yaml; report every problem at once."""
     from pipeline.examine.project import check_project
 
-    result = check_project(project, slugs, cache_dir=cache_dir)
+    told_as, names = chosen_format(told_as), names_of(slugs)
+    say = human(told_as)
+    result = check_project(project, names, cache_dir=cache_dir)
     for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic))
+        say(str(diagnostic))
     for article in result.articles:
         if not article.converted:
             continue
         grade = "not measured for this language" if article.grade is None else f"{article.grade:g}"
-        click.echo(f"{article.slug}: reading grade {grade}")
+        say(f"{article.slug}: reading grade {grade}")
     errors = sum(d.severity == "error" for d in result.diagnostics)
     warnings = len(result.diagnostics) - errors
     checked = result.files_checked
-    click.echo(f"checked {checked} manuscript{'s' * (checked != 1)}: "
-               f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
-    if report:
-        write_report(report, {"diagnostics": [d.as_dict() for d in result.diagnostics],
-                              "grades": {a.slug: a.grade for a in result.articles if a.converted},
-                              "failed": result.failed})
+    say(f"checked {checked} manuscript{'s' * (checked != 1)}: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    def findings():
+        return check_findings(result, strict, project, names)
+
+    tell(findings, told_as, report)
     sys.exit(EXIT_CONTENT if has_errors(result.diagnostics, strict) else EXIT_OK)
 
 
-def parse_formats(_ctx, _param, value: str) -> tuple[str, ...]:
+def parse_formats(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """build's --format, given once or twice: the outputs (comma-separated), and how problems are told."""
     from pipeline.output.layout import FORMATS
 
-    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
-    unknown = [part for part in chosen if part not in FORMATS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
-    return chosen
+    outputs, told = [], [value for value in values if value in REPORT_FORMATS]
+    for value in (value for value in values if value not in REPORT_FORMATS):
+        chosen = [part.strip() for part in value.split(",") if part.strip()]
+        if not chosen or any(part not in FORMATS for part in chosen):
+            raise click.BadParameter(f"choose outputs from {', '.join(FORMATS)} (comma-separated), "
+                                     f"or how problems are told: {', '.join(REPORT_FORMATS)}")
+        outputs += chosen
+    if len(told) > 1:
+        raise click.BadParameter(f"problems are told in one format, not {' and '.join(told)}")
+    return tuple(dict.fromkeys(outputs)) or FORMATS, told[0] if told else None
 
 
 def parse_shard(_ctx, _param, value: str | None):
@@ -121,8 +170,9 @@ def parse_shard(_ctx, _param, value: str | None):
 
 @main.command()
 @click.argument("slugs", nargs=-1)
-@click.option("--format", "formats", default="web,pdf,epub", show_default=True, callback=parse_formats,
-              help="Formats to build, comma-separated.")
+@click.option("--format", "formats", multiple=True, callback=parse_formats, metavar="OUTPUTS|FORMAT",
+              help="Outputs to build, comma-separated (default: web,pdf,epub); and/or how problems are told "
+                   "(text, json, github, gitlab, sarif, junit), e.g. --format web --format sarif.")
 @click.option("--page-size", type=click.Choice(["A4", "A5", "letter"]), help="Leaflet paper size (default: publication.yaml's).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the per-article work on this Dask cluster.")
@@ -131,11 +181,13 @@ def parse_shard(_ctx, _param, value: str | None):
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @cache_dir_option
 @project_option
-def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | None, jobs: int | None,
+def build(slugs: tuple[str, ...], formats, page_size: str | None, jobs: int | None,
           scheduler: str | None, shard, report: Path | None, cache_dir: Path | None, project: Path) -> None:
     """Build the web site, PDF leaflets and EPUB booklets (only what changed)."""
     from contextlib import nullcontext
 
+    (formats, told_as), slugs = formats, names_of(slugs)
+    told = Told(chosen_format(told_as), report, project, slugs)
     inputs = None
     if not scheduler and shard is None:
         from pipeline.build.replay import inputs_key, replay, tell
@@ -143,7 +195,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
         inputs = inputs_key(project.resolve(), slugs, formats, page_size)
         replayed = replay(project, inputs, cache_dir)  # nothing changed: no stage is imported
         if replayed is not None:
-            finish_build(lambda on_event: tell(replayed, on_event), report)
+            finish_build(lambda on_event: tell(replayed, on_event), told)
     from pipeline.build.run import build as run_build
 
     cluster = nullcontext()
@@ -154,7 +206,7 @@ def build(slugs: tuple[str, ...], formats: tuple[str, ...], page_size: str | Non
         cluster = ClusterWorkers(scheduler, preload_for_build)  # before anything is written: an unreachable one is a usage error
     with cluster as workers:
         finish_build(lambda on_event: run_build(project, slugs, formats, page_size, jobs, on_event, cache_dir,
-                                                workers=workers, shard=shard, inputs=inputs), report)
+                                                workers=workers, shard=shard, inputs=inputs), told)
 
 
 @main.command()
@@ -168,17 +220,28 @@ def merge(folders: tuple[Path, ...], report: Path | None, cache_dir: Path | None
     Then build the site and the booklets, which need every article."""
     from pipeline.build.merge import merge as run_merge
 
-    finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), report)
+    finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), Told("text", report, project, ()))
 
 
-def finish_build(run, report: Path | None) -> None:
+@dataclass(frozen=True)
+class Told:
+    """How a build's account is told: its format, the JSON report, and what the findings need."""
+
+    format: str
+    report: Path | None
+    project: Path
+    names: tuple[str, ...]
+
+
+def finish_build(run, told: Told) -> None:
     """Run a build with progress shown, print its account, and exit as its result says."""
     from pipeline.base.progress import progress_reporter
     from pipeline.output.writer import Busy
 
+    say = human(told.format)
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        with progress_reporter() as on_event:
+        with progress_reporter(err=told.format in DOCUMENTS) as on_event:
             result = run(on_event)
     except Busy as error:
         raise click.ClickException(str(error)) from None
@@ -186,15 +249,14 @@ def finish_build(run, report: Path | None) -> None:
         click.echo("build interrupted: finished outputs are kept and recorded; run publish build again", err=True)
         sys.exit(EXIT_INTERRUPTED)
     for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic))
+        say(str(diagnostic))
     written, kept = len(result.written), len(result.skipped)
-    click.echo(f"built {written} file{'s' * (written != 1)}, {kept} up to date, {len(result.failed)} failed")
-    if report:
-        write_report(report, {"written": result.written, "up_to_date": result.skipped, "failed": result.failed,
-                              "seconds": {slug: round(s, 3) for slug, s in result.seconds.items()},
-                              "peak_memory_mb": {str(pid): round(b / 2**20, 1) for pid, b in result.peak_memory.items()},
-                              "diagnostics": [d.as_dict() for d in result.diagnostics],
-                              "internal_errors": result.bugs})
+    say(f"built {written} file{'s' * (written != 1)}, {kept} up to date, {len(result.failed)} failed")
+
+    def findings():
+        return build_findings(result, told.project, told.names)
+
+    tell(findings, told.format, told.report)
     if result.bugs:
         report_bugs(click.get_current_context(), result.bugs)
         sys.exit(EXIT_BUG)
@@ -223,31 +285,33 @@ def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, projec
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
 @cache_dir_option
 @project_option
-def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
+def verify(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cache_dir: Path | None,
+           project: Path) -> None:
     """Prove that every format says the same thing as the manuscript."""
     from pipeline.verify.run import verify as run_verify
 
-    result = run_verify(project, slugs, cache_dir=cache_dir)
+    told_as, names = chosen_format(told_as), names_of(slugs)
+    say = human(told_as)
+    result = run_verify(project, names, cache_dir=cache_dir)
     for diagnostic in result.check.diagnostics:
         if diagnostic.severity == "error":
-            click.echo(str(diagnostic))
+            say(str(diagnostic))
     for difference in result.differences:
-        click.echo(f"difference: {difference}")
+        say(f"difference: {difference}")
     for article, reason in result.unverified.items():
-        click.echo(f"not verified {article}: {reason}")
+        say(f"not verified {article}: {reason}")
     articles = len(result.seconds)
-    click.echo(f"verified {articles} article{'s' * (articles != 1)} in {len(result.comparisons)} outputs "
-               f"({', '.join(sorted(result.formats))}): {result.elements_checked} elements checked, "
-               f"{len(result.differences)} difference{'s' * (len(result.differences) != 1)}")
-    if report:
-        write_report(report, {
-            "differences": [d.as_dict() for d in result.differences],
-            "unverified": result.unverified,
-            "checked": [{"article": c.article, "format": c.format, "elements": c.checked} for c in result.comparisons],
-            "seconds": {slug: round(seconds, 3) for slug, seconds in result.seconds.items()},
-        })
+    say(f"verified {articles} article{'s' * (articles != 1)} in {len(result.comparisons)} outputs "
+        f"({', '.join(sorted(result.formats))}): {result.elements_checked} elements checked, "
+        f"{len(result.differences)} difference{'s' * (len(result.differences) != 1)}")
+
+    def findings():
+        return verify_findings(result, project, names)
+
+    tell(findings, told_as, report)
     sys.exit(EXIT_CONTENT if result.differences or result.unverified else EXIT_OK)
 
 
@@ -257,20 +321,26 @@ def verify(slugs: tuple[str, ...], report: Path | None, cache_dir: Path | None, 
               metavar="DAYS")
 @click.option("--fail-overdue", is_flag=True, help="Exit 1 when any article is overdue for review (for CI).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
 @project_option
-def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, project: Path) -> None:
+def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, report: Path | None, told_as: str | None,
+           project: Path) -> None:
     """List each article's review date, days left and review state."""
     from pipeline.review.status import review_status, status_summary, status_table
 
-    result = review_status(project, slugs, within=within)
+    told_as, names = chosen_format(told_as), names_of(slugs)
+    say = human(told_as)
+    result = review_status(project, names, within=within)
     for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic))
+        say(str(diagnostic))
     for line in status_table(result.rows):
-        click.echo(line)
-    click.echo(status_summary(result.rows))
-    if report:
-        write_report(report, {"articles": [row.as_dict() for row in result.rows],
-                              "diagnostics": [d.as_dict() for d in result.diagnostics]})
+        say(line)
+    say(status_summary(result.rows))
+
+    def findings():
+        return status_findings(result, fail_overdue, project, names)
+
+    tell(findings, told_as, report)
     failed = bool(result.diagnostics) or (fail_overdue and bool(result.overdue))
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 

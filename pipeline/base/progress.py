@@ -24,8 +24,12 @@ class Event:
 
 
 @contextmanager
-def progress_reporter():
-    """Yield an on_event(Event) callback for build()."""
+def progress_reporter(err: bool = False):
+    """Yield an on_event(Event) callback for build(); `err` when standard output carries a
+    document (--format sarif, say): the lines go to standard error, and no bar is drawn."""
+    if err:
+        yield lambda event: line_reporter(event, err=True)
+        return
     if not interactive():
         yield line_reporter
         return
@@ -46,8 +50,8 @@ def progress_reporter():
         yield on_event
 
 
-def line_reporter(event: Event) -> None:
+def line_reporter(event: Event, err: bool = False) -> None:
     if event.kind == "wrote":
-        click.echo(f"wrote output/{event.subject}")
+        click.echo(f"wrote output/{event.subject}", err=err)
     elif event.kind == "failed":
-        click.echo(f"failed {event.subject}: {event.detail}")
+        click.echo(f"failed {event.subject}: {event.detail}", err=err)

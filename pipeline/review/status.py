@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from pipeline.base.diagnostics import Diagnostic, Reporter
 from pipeline.source.manuscript import load_manuscript, read_front_matter
@@ -23,10 +23,11 @@ class ReviewStatus:
     last_reviewed: datetime.date | None
     days_left: int  # negative once overdue
     state: str  # ok, due-soon or overdue
+    review_date_at: tuple[int, int] = (1, 1)  # line and column of the review date's value
 
     def as_dict(self) -> dict:
         return {key: value.isoformat() if isinstance(value, datetime.date) else value
-                for key, value in asdict(self).items()}
+                for key, value in asdict(self).items() if key != "review_date_at"}
 
 
 @dataclass
@@ -50,10 +51,23 @@ def review_status(root, names: tuple[str, ...] = (), today: datetime.date | None
         front = read_front_matter(project.path(slug)) or located_front_matter(project, slug, result)
         if front is None:
             continue
-        row = status_of(slug, front, today, policy)
+        row = replace(status_of(slug, front, today, policy), review_date_at=value_position(project.path(slug), "review-date"))
         if within is None or row.days_left <= within:
             result.rows.append(row)
     return result
+
+
+def value_position(path, key: str) -> tuple[int, int]:
+    """Where a top-level front-matter field's value starts (1, 1 when it cannot be found): the
+    quick reading keeps no positions, and a status needs only this one."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            value = line[len(key) + 1:]
+            return number, len(key) + 2 + len(value) - len(value.lstrip())
+    return 1, 1
 
 
 def located_front_matter(project, slug: str, result: StatusResult):
