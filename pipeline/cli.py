@@ -99,8 +99,7 @@ def human(told_as: str):
 
 
 def tell(findings_of, told_as: str, report: Path | None) -> None:
-    """The CI format's part, and the JSON report; findings_of() is called only when needed, so that
-    plain text imports nothing more."""
+    """The CI format's part, and the JSON report; findings_of() is called only when one is asked for."""
     if told_as == "text" and report is None:
         return
     findings = findings_of()
@@ -136,6 +135,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, told_as: st
     checked = result.files_checked
     say(f"checked {checked} manuscript{'s' * (checked != 1)}: "
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+
     def findings():
         return check_findings(result, strict, project, names)
 
