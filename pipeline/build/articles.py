@@ -70,8 +70,23 @@ def account(run: Build, outcome) -> None:
 
 
 def leaflet_key(run: Build, slug: str, variant: str) -> str:
-    return keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), run.page_size, variant,
+    return keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), page_size_of(run, variant), variant,
                             editions_for(run, slug))
+
+
+def page_size_of(run: Build, variant: str) -> str:
+    """The size a variant's pages are laid out at: the office booklet's are half its paper."""
+    if variant != layout.OFFICE_BOOKLET:
+        return run.page_size
+    publication = run.project.publication
+    return layout.OFFICE_PAGES[publication.print_.booklet_paper(publication.leaflet.page_size)]
+
+
+def leaflet_variants(run: Build) -> tuple[str, ...]:
+    """The leaflets this build lays out of each article: both, and the office booklet when asked for."""
+    if "pdf" not in run.formats:
+        return ()
+    return VARIANTS + ((layout.OFFICE_BOOKLET,) if run.project.publication.print_.booklet else ())
 
 
 def page_key(run: Build, slug: str) -> str:
@@ -115,7 +130,7 @@ def plan_article(run: Build, article: Article) -> list:
     """The article's stale outputs, a task each, so that each is written (and previewed) as soon
     as it is ready, and an article's two leaflets are laid out side by side."""
     slug, publication = article.slug, run.project.publication
-    variants = tuple(v for v in (VARIANTS if "pdf" in run.formats else ())
+    variants = tuple(v for v in leaflet_variants(run)
                      if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
     parts = [((), page), *(((variant,), False) for variant in variants)]

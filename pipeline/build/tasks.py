@@ -13,6 +13,7 @@ from pipeline.examine.run import preload_for_check
 from pipeline.output import layout
 from pipeline.output.editions import Editions
 from pipeline.render.leaflet import render_leaflet
+from pipeline.render.office_booklet import render_office_booklet
 from pipeline.render.web import render_page
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
@@ -50,12 +51,18 @@ class RenderTask:
     def __call__(self) -> Rendered:
         rendered = Rendered()
         for variant in self.variants:
-            attempt(rendered, layout.leaflet(self.slug, variant, self.other_size), lambda v=variant: render_leaflet(
-                self.document, self.publication, v, self.page_size, self.theme, self.manuscripts, self.editions))
+            attempt(rendered, layout.leaflet(self.slug, variant, self.other_size), lambda v=variant: self.lay_out(v))
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
                 self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
         return rendered
+
+
+    def lay_out(self, variant: str) -> bytes:
+        if variant == layout.OFFICE_BOOKLET:
+            return render_office_booklet(self.document, self.publication, self.theme, self.manuscripts, self.editions)
+        return render_leaflet(self.document, self.publication, variant, self.page_size, self.theme,
+                              self.manuscripts, self.editions)
 
 
 def attempt(rendered: Rendered, path: str, render) -> None:

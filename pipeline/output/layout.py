@@ -30,6 +30,8 @@ REFERENCE_PREFIX = "ref-"  # citeproc's: each reference's entry is "ref-<key>", 
 RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PREFIX), "^cite%-%d+$", "fn%d+$",
                         "fnref%d+$", "footnotes$")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
+OFFICE_BOOKLET = "booklet"  # the variant laid out for the office printer, when publication.yaml asks for it
+OFFICE_PAGES = {"A4": "A5", "letter": "5.5in 8.5in"}  # an office booklet's pages: half its paper
 PAGE_SIZES = ("A4", "A5", "letter")  # a leaflet laid out at another size than the publication's is a file of its own
 WEB = "web/"  # the site, as it is served
 PDF = "pdf/"  # the leaflets
@@ -137,13 +139,22 @@ def audit_record(name: str) -> str:
 
 def leaflet(name: str, variant: str, size: str | None = None) -> str:
     """A leaflet at the publication's page size, or at another `size` (pdf/<name>.a5.pdf): a build
-    at another size never writes over the leaflets the site and booklets offer."""
+    at another size never writes over the leaflets the site and booklets offer. The office
+    booklet is print/<name>.booklet.pdf, whatever the size."""
+    if variant == OFFICE_BOOKLET:
+        return office_booklet(name)
     parts = [name, *([variant] if variant != "standard" else []), *([size.lower()] if size else [])]
     return f"pdf/{'.'.join(parts)}.pdf"
 
 
+def office_booklet(name: str) -> str:
+    return f"print/{name}.booklet.pdf"
+
+
 def variant_of(path: str) -> str:
-    """The leaflet variant a pdf/ path holds."""
+    """The leaflet variant a pdf/ (or print/) path holds."""
+    if path == office_booklet(path.rsplit("/", 1)[-1].split(".booklet.", 1)[0]):
+        return OFFICE_BOOKLET
     return next((v for v in VARIANTS if v != "standard" and f".{v}." in path.rsplit("/", 1)[-1]), "standard")
 
 
@@ -195,7 +206,7 @@ def article_outputs(slug: str) -> list[str]:
     """Everything published of one article alone (booklets and the index hold several)."""
     leaflets = [leaflet(slug, variant) for variant in VARIANTS]
     other_sizes = [leaflet(slug, variant, size) for variant in VARIANTS for size in PAGE_SIZES]
-    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes]
+    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes, office_booklet(slug)]
 
 
 def reference_id(key: str) -> str:

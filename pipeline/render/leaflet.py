@@ -37,7 +37,8 @@ from pipeline.source.theme import Theme, build_time, environment, labels
 pikepdf = lazy_import("pikepdf")
 
 PRINT = "print"
-STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css")}
+STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css"),
+               "booklet": ("leaflet.css", "booklet.css")}
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
@@ -160,7 +161,8 @@ def warm_renderer(theme: Theme, _print_key: str, manuscripts_dir: Path) -> WarmR
 
 
 def leaflet_html(document: Document, publication: Publication, variant: str, page_size: str,
-                 theme: Theme, editions: Editions | None = None) -> str:
+                 theme: Theme, editions: Editions | None = None, padding: int = 0) -> str:
+    """The leaflet's HTML; `padding` pages (a page for notes, then blanks) go before the last part."""
     env = environment(theme, PRINT)
     modified = build_time(document.date)
     return env.get_template("leaflet.html").render(
@@ -171,7 +173,7 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
         body=print_html(document.body, publication.base_url), summary=print_html(document.summary.html, publication.base_url),
         key_points=[(point.title.html, print_html(point.text.html, publication.base_url)) for point in document.key_points],
         faq=[(item.question.html, print_html(item.answer.html, publication.base_url)) for item in document.faq],
-        logo=publication.logo, qr_code=qr_code(document.url),
+        logo=publication.logo, qr_code=qr_code(document.url), padding=padding,
     )
 
 

@@ -116,6 +116,19 @@ class LeafletOptions(Model):
     page_size: Literal["A4", "A5", "letter"] = Field("A4", description="Paper size of the PDF leaflets.")
 
 
+class PrintOptions(Model):
+    """What is made for printing beside the digital leaflets."""
+
+    booklet: bool = Field(False, description="An office booklet of every leaflet (print/<name>.booklet.pdf): its "
+                          "pages at A5 (half-Letter), imposed two to a side of the paper, to print duplex (flip on the "
+                          "short edge), fold and staple.")
+    paper: Literal["A4", "letter"] | None = Field(None, description="The sheets the office booklet is printed on; "
+                                                  "default: letter for Letter leaflets, else A4.")
+
+    def booklet_paper(self, page_size: str) -> str:
+        return self.paper or ("letter" if page_size == "letter" else "A4")
+
+
 class Booklet(Model):
     """An EPUB that bundles several articles."""
 
@@ -166,6 +179,7 @@ class Publication(Model):
         {}, description="The feedback line per language (a BCP 47 tag), for translations: `ar: ...`.")
     logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
     leaflet: LeafletOptions = LeafletOptions()
+    print_: PrintOptions = Field(PrintOptions(), alias="print")
     readability: Readability = Readability()
     review: ReviewPolicy = ReviewPolicy()
     limits: Limits = Limits()

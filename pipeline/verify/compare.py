@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.examine.reading import Reading, Table
+from pipeline.examine.reading import Reading, Table, normalise
 
 CONTEXT = 30  # characters of context either side of the first difference
 
@@ -101,3 +101,39 @@ def compare_table(result: Comparison, element: str, expected: Table, found: Tabl
             if result.count(f"{element} {part} {row} cells", want, got):
                 for cell, (w, g) in enumerate(zip(want, got), start=1):
                     result.text(f"{element} {part} {row} cell {cell}", w, g)
+
+
+def elements_in_order(expected: Reading) -> list[tuple[str, str]]:
+    """Every element the article must show, named, in the order a leaflet prints them."""
+    expected = expected.normalised()
+    found = [("title", expected.title), ("summary", expected.summary)]
+    found += [(f"key point {n}", text) for n, text in enumerate(expected.key_points, 1)]
+    for n, table in enumerate(expected.tables, 1):
+        found += [(f"table {n} caption", table.caption)]
+        found += [(f"table {n} cell {r}.{c}", cell) for r, row in enumerate(table.head + table.body, 1)
+                  for c, cell in enumerate(row, 1)]
+    for n, (question, answer) in enumerate(expected.faq, 1):
+        found += [(f"FAQ item {n} question", question), (f"FAQ item {n} answer", answer)]
+    found += [(f"reference {number}", text) for number, text in expected.references]
+    found += [("disclaimer title", expected.disclaimer[0]), ("disclaimer", expected.disclaimer[1])]
+    return [(name, text) for name, text in found if text]
+
+
+def compare_in_order(article: str, format_: str, expected: Reading, text: str) -> Comparison:
+    """A format without structure (the office booklet): each element's text must be in the
+    format's text, after the one before it; white space aside, which imposition's reading of
+    table rows and lines cannot keep."""
+    result, flat, cursor = Comparison(article, format_), squeezed(normalise(text)), 0
+    for element, want in elements_in_order(expected):
+        place = flat.find(squeezed(want), cursor)
+        result.checked += 1
+        if place < 0:
+            got = "not there" if flat.find(squeezed(want)) < 0 else "there, but out of order"
+            result.differences.append(Difference(article, format_, element, *excerpts(want, got)))
+        else:
+            cursor = place + len(squeezed(want))
+    return result
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())

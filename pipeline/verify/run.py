@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.base.languages import direction
 from pipeline.distribute.pool import Workers, preload_nothing, raise_bug
 from pipeline.examine.article import Article
 from pipeline.examine.project import CheckResult, check_project
@@ -14,9 +15,12 @@ from pipeline.examine.reading import Reading
 from pipeline.output import layout
 from pipeline.source.publication import booklets_of
 from pipeline.source.theme import Theme, labels
-from pipeline.verify.compare import Comparison, Difference, compare
+from pipeline.verify.compare import Comparison, Difference, compare, compare_in_order
+from pipeline.verify.read_booklet import booklet_pages
 from pipeline.verify.read_html import parse_page, read_article
 from pipeline.verify.read_pdf import SectionHeadings, read_leaflet
+
+OFFICE_BOOKLET = "office booklet"
 
 
 @dataclass
@@ -49,13 +53,17 @@ class VerifyTask:
     booklet_ids: list[str]
     limit: float
     size: int = 0
+    office_booklet: bool = False  # publication.yaml asks for print/<name>.booklet.pdf
 
     @property
     def slug(self) -> str:
         return self.article.slug
 
     def __call__(self) -> list[Comparison]:
-        return verify_article(self.article, self.output, self.theme, self.booklet_ids)
+        comparisons = verify_article(self.article, self.output, self.theme, self.booklet_ids)
+        if self.office_booklet:
+            comparisons.append(verify_office_booklet(self.article, self.output))
+        return comparisons
 
 
 def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
@@ -72,7 +80,8 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     booklets = booklets_of(project.publication, sorted(project.sources))
     limit = project.publication.limits.seconds_per_article
     tasks = [VerifyTask(article, project.output, project.theme,
-                        [booklet.id for booklet, members in booklets if article.slug in members], limit)
+                        [booklet.id for booklet, members in booklets if article.slug in members], limit,
+                        office_booklet=project.publication.print_.booklet)
              for article in checked.good]
     found: dict[str, list[Comparison]] = {}
 
@@ -112,6 +121,20 @@ def verify_article(article: Article, output: Path, theme: Theme, booklet_ids: li
         else:
             comparisons.append(compare(article.slug, format_, article.expected, found))
     return comparisons
+
+
+def verify_office_booklet(article: Article, output: Path) -> Comparison:
+    """The office booklet has every element the article must show, in order (it has no structure
+    tree to read them by: read_booklet)."""
+    path = output / layout.office_booklet(article.slug)
+    try:
+        pages = booklet_pages(path, direction(article.lang) == "rtl")
+    except (OSError, ValueError) as error:
+        missing = Comparison(article.slug, OFFICE_BOOKLET)
+        missing.text("file", f"{output.name}/{layout.office_booklet(article.slug)}",
+                     "missing" if not path.is_file() else f"unreadable: {error}")
+        return missing
+    return compare_in_order(article.slug, OFFICE_BOOKLET, article.expected, " ".join(pages))
 
 
 def read_output(format_: str, path: Path, article: Article, theme: Theme) -> tuple[Reading | None, str | None]:

@@ -1,9 +1,9 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker, make-all, review, serve, search,
-cluster, shards, scale). make-all is a
-cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
+(comma-separated subset of: plain, ours, floor, typst, one-worker, print, make-all, review, serve,
+search, cluster, shards, scale). print times a cold build with the office booklets against one
+without. make-all is a cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
 alone, counting the pandoc conversions the three commands make between them. serve times edits
 with `publish serve` running (serve_bench.py), beside ours' one-shot edit; search times Pagefind's
 index and a first search's download (search_bench.py); cluster, shards and scale run builds on
@@ -33,7 +33,7 @@ from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "make-all", "review", "serve", "search",
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "print", "make-all", "review", "serve", "search",
              "cluster", "shards")  # and "scale", only when named
 VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
@@ -71,6 +71,16 @@ def ours(root: Path, jobs: int, slugs: list[str]) -> dict:
     return {"cold": cold, "noop": noop, "noop every key": noop_every_key, "edit": edit,
             "edit alone": timed_edit(alone, slugs[1], jobs), "edited_article_cost": data["seconds"][slugs[1]],
             "peak_memory_mb": max(data["peak_memory_mb"].values())}
+
+
+def with_print(root: Path, printed: Path, jobs: int) -> dict:
+    """Cold builds of the corpus without and with print: {booklet: true}, one after the other."""
+    shutil.rmtree(printed.parent, ignore_errors=True)
+    shutil.copytree(root / "manuscripts", printed / "manuscripts")
+    config = printed / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text() + "print:\n  booklet: true\n")
+    shutil.rmtree(root / "output", ignore_errors=True)
+    return {"cold without": timed(lambda: publish_build(root, jobs)), "cold with booklets": timed(lambda: publish_build(printed, jobs))}
 
 
 def timed_edit(root: Path, slug: str, jobs: int) -> float:
@@ -168,6 +178,8 @@ def main() -> None:
                 results["ours"].append(ours(root, jobs, slugs))
             if "one-worker" in wanted:
                 results["one-worker"].append(ours(root, 1, slugs))
+            if "print" in wanted:
+                results["print"].append(with_print(root, Path(scratch) / "print" / "project", jobs))
             if "floor" in wanted:
                 results["floor"].append({"cold": timed(lambda: floor_run(root, leaflets, jobs))})
             if "review" in wanted:
@@ -214,6 +226,9 @@ def summarise(results: dict, count: int, jobs: int, runs: int) -> dict:
         ratios["cold check + build + verify / cold build"] = round(seconds["make-all all"] / ours_cold, 3)
         ratios["pandoc conversions in check + build + verify, per article"] = round(
             seconds["make-all conversions"] / count, 3)
+    if "print cold with booklets" in seconds:
+        ratios["cold build with office booklets / without"] = round(
+            seconds["print cold with booklets"] / seconds["print cold without"], 3)
     if "ours noop" in seconds:
         ratios["no-op told again / no-op looking at every key"] = round(seconds["ours noop"] / seconds["ours noop every key"], 3)
     if "ours edit" in seconds:
