@@ -50,13 +50,21 @@ def render_leaflet(document: Document, publication: Publication, variant: str, p
 
 def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
-    state_actual_text()
-    warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
     with collector_paused():
-        pdf = parsed(html, manuscripts_dir.as_uri() + "/", warm.fetcher).write_pdf(
-            stylesheets=warm.stylesheets[variant], font_config=warm.font_config,
-            pdf_variant="pdf/ua-1", presentational_hints=False, uncompressed_pdf=True)
-        return mend(pdf, html, theme)
+        return mend(tagged_pdf(pages_of(html, variant, theme, manuscripts_dir)), html, theme)
+
+
+def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path):
+    """The leaflet laid out into pages (WeasyPrint's Document), not yet written."""
+    warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
+    return parsed(html, manuscripts_dir.as_uri() + "/", warm.fetcher).render(
+        stylesheets=warm.stylesheets[variant], font_config=warm.font_config, presentational_hints=False)
+
+
+def tagged_pdf(pages) -> bytes:
+    """Laid-out pages written as PDF/UA, each run of text stating its characters (pdf_text)."""
+    state_actual_text()
+    return pages.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)
 
 
 @contextmanager

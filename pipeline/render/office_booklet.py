@@ -13,7 +13,7 @@ from pipeline.base.lazy import lazy_import
 from pipeline.examine.document import Document
 from pipeline.output import layout
 from pipeline.output.editions import Editions
-from pipeline.render.leaflet import lay_out, leaflet_html
+from pipeline.render.leaflet import collector_paused, leaflet_html, mend, pages_of, tagged_pdf
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
 
@@ -32,24 +32,20 @@ def render_office_booklet(document: Document, publication: Publication, theme: T
 
 def padded_pages(document: Document, publication: Publication, page_size: str, theme: Theme,
                  manuscripts_dir: Path, editions: Editions | None) -> bytes:
-    """The leaflet's pages at the booklet's size, laid out again with the pages it lacks (their
-    footers number them with the rest)."""
-    def pages(padding: int) -> bytes:
+    """The leaflet's pages at the booklet's size, laid out again with the pages it lacks when it
+    lacks some (their footers number them with the rest); written once."""
+    def laid_out(padding: int):
         html = leaflet_html(document, publication, VARIANT, page_size, theme, editions, padding)
-        return lay_out(html, VARIANT, theme, manuscripts_dir)
+        return html, pages_of(html, VARIANT, theme, manuscripts_dir)
 
-    laid_out = pages(0)
-    padding = -page_count(laid_out) % 4
-    if padding:
-        laid_out = pages(padding)
-    if page_count(laid_out) % 4:
-        raise RuntimeError(f"the booklet has {page_count(laid_out)} pages after {padding} were added: not a multiple of 4")
-    return laid_out
-
-
-def page_count(pdf: bytes) -> int:
-    with pikepdf.open(io.BytesIO(pdf)) as opened:
-        return len(opened.pages)
+    with collector_paused():
+        html, pages = laid_out(0)
+        padding = -len(pages.pages) % 4
+        if padding:
+            html, pages = laid_out(padding)
+        if len(pages.pages) % 4:
+            raise RuntimeError(f"the booklet has {len(pages.pages)} pages after {padding} were added: not a multiple of 4")
+        return mend(tagged_pdf(pages), html, theme)
 
 
 def sides(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
