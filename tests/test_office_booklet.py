@@ -133,6 +133,20 @@ def test_a_letter_publication_prints_half_letter_pages_on_letter(tmp_path: Path)
         assert [round(float(x)) for x in form.BBox] == [0, 0, 396, 612]  # a half-Letter page, 5.5 by 8.5 inches
 
 
+def test_asking_for_booklets_makes_the_booklets_and_nothing_else(built_samples: Path, tmp_path: Path) -> None:
+    from pipeline.build.run import build
+
+    root = tmp_path / "built"
+    shutil.copytree(built_samples, root)
+    config = root / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "print:\n  booklet: true\n", encoding="utf-8")
+    result = build(root, formats=("pdf",))
+    assert sorted(result.written) == [f"print/{name}.booklet.pdf" for name in
+                                      ("b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment")]
+    config.write_text(config.read_text(encoding="utf-8") + "  paper: letter\n", encoding="utf-8")
+    assert len(build(root, formats=("pdf",)).written) == 3  # the booklets again, on Letter; the leaflets stay
+
+
 def test_no_booklet_unless_asked_and_its_keys_are_checked(project: Path) -> None:
     assert publish("build", "--format", "pdf", project=project).exit_code == 0
     assert not (project / "output" / "print").exists()
