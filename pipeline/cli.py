@@ -14,7 +14,13 @@ from pathlib import Path
 import click
 
 from pipeline.base.diagnostics import UsageError, has_errors
-from pipeline.report.findings import build_findings, check_findings, status_findings, verify_findings
+from pipeline.report.findings import (
+    build_findings,
+    check_findings,
+    status_findings,
+    translations_findings,
+    verify_findings,
+)
 from pipeline.report.formats import DOCUMENTS, default_format, told_in
 from pipeline.report.formats import FORMATS as REPORT_FORMATS
 
@@ -351,31 +357,33 @@ def status(slugs: tuple[str, ...], within: int | None, fail_overdue: bool, repor
               help="Record that the NAMEs (e.g. b12-diet.ar b12-diet.ur) now match their sources.")
 @click.option("--fail-outdated", is_flag=True, help="Exit 1 when any translation is outdated or never accepted.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
 @cache_dir_option
 @project_option
 def translations(names: tuple[str, ...], accept: bool, fail_outdated: bool, report: Path | None,
-                 cache_dir: Path | None, project: Path) -> None:
+                 told_as: str | None, cache_dir: Path | None, project: Path) -> None:
     """Show each translation (or the NAMEs): up to date, outdated or never accepted."""
     from pipeline.review.translations import translation_status
 
     if accept and not names:
         raise click.UsageError("--accept needs the names of the translations to accept, e.g. b12-diet.ar")
+    told_as, names = chosen_format(told_as), names_of(names)
+    say = human(told_as)
     result = translation_status(project, names if accept else (), cache_dir, () if accept else names)
     for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic))
+        say(str(diagnostic))
     for name in result.accepted:
-        click.echo(f"accepted {name} (manuscripts/translations.lock)")
+        say(f"accepted {name} (manuscripts/translations.lock)")
     width = max((len(row.name) for row in result.rows), default=0)
     for row in result.rows:
-        click.echo(f"{row.name:<{width}}  {result.langs[row.name]:<8}  {row.describe()}")
+        say(f"{row.name:<{width}}  {result.langs[row.name]:<8}  {row.describe()}")
     current = sum(row.state == "up-to-date" for row in result.rows)
-    click.echo(f"{len(result.rows)} translation{'s' * (len(result.rows) != 1)}: {current} up to date")
-    if report:
-        write_report(report, {"translations": [{"name": row.name, "lang": result.langs[row.name], "state": row.state,
-                                                "source-version": row.source_version,
-                                                "outdated": [block.name for block in row.outdated],
-                                                "removed": row.removed} for row in result.rows],
-                              "accepted": result.accepted, "diagnostics": [d.as_dict() for d in result.diagnostics]})
+    say(f"{len(result.rows)} translation{'s' * (len(result.rows) != 1)}: {current} up to date")
+
+    def findings():
+        return translations_findings(result, fail_outdated, project, () if accept else names)
+
+    tell(findings, told_as, report)
     failed = bool(result.diagnostics) or (fail_outdated and current < len(result.rows))
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 

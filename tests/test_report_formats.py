@@ -171,3 +171,21 @@ def test_a_pre_commit_hook_checks_the_changed_manuscripts(project: Path) -> None
     assert one.exit_code == 0 and "checked 1 manuscript" in one.stdout
     every = publish("check", "manuscripts/ok.md", "manuscripts/publication.yaml", project=project)
     assert every.exit_code == 1 and "checked 2 manuscripts" in every.stdout
+
+
+def test_translations_tell_each_one_behind_its_source(tmp_path: Path) -> None:
+    root = tmp_path / "translations"
+    shutil.copytree(FIXTURES / "translations" / "manuscripts", root / "manuscripts")
+    assert json.loads(publish("translations", "--format", "gitlab", project=root).stdout) == []
+    source = root / "manuscripts" / "b12-joint-stiffness.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\nsummary: >\n", "\nsummary: >\n  It changed.\n", 1), encoding="utf-8")
+    assert "It changed." in source.read_text(encoding="utf-8")
+    warned = publish("translations", "--format", "gitlab", project=root)
+    issues = json.loads(warned.stdout)
+    assert warned.exit_code == 0 and {i["check_name"] for i in issues} == {"translation-outdated"}
+    assert sorted(i["location"]["path"] for i in issues) == sorted(
+        f"manuscripts/b12-joint-stiffness.{lang}.md" for lang in ("ar", "bn", "pl", "ur", "zh-Hans"))
+    assert {i["severity"] for i in issues} == {"minor"}
+    failed = publish("translations", "--format", "gitlab", "--fail-outdated", project=root)
+    assert failed.exit_code == 1 and {i["severity"] for i in json.loads(failed.stdout)} == {"major"}

@@ -18,6 +18,7 @@ COMMAND_FAMILIES = {  # the families of checks each command runs, for a test rep
     "build": [name for name in FAMILIES if name != "verify"],
     "verify": [name for name in FAMILIES if name != "build"],
     "status": ["review"],
+    "translations": ["translations"],
 }
 
 
@@ -101,6 +102,20 @@ def status_findings(result, fail_overdue: bool, root: Path, names: tuple[str, ..
                for row in result.overdue]
     facts = {"articles": [row.as_dict() for row in result.rows]}
     return Findings("status", [*result.diagnostics, *overdue], subjects_of(root, names), facts=facts)
+
+
+def translations_findings(result, fail_outdated: bool, root: Path, names: tuple[str, ...]) -> Findings:
+    """Each translation not up to date with its source, at its manuscript (an error with --fail-outdated)."""
+    severity = Severity.ERROR if fail_outdated else Severity.WARNING
+    behind = [Diagnostic(manuscript_path(row.name), 1, 1, severity,
+                         "translation-unaccepted" if row.state == "never-accepted" else "translation-outdated",
+                         f"translation {row.describe()} (against {row.source}.md)")
+              for row in result.rows if row.state != "up-to-date"]
+    facts = {"translations": [{"name": row.name, "lang": result.langs[row.name], "state": row.state,
+                               "source-version": row.source_version, "outdated": [block.name for block in row.outdated],
+                               "removed": row.removed} for row in result.rows],
+             "accepted": result.accepted}
+    return Findings("translations", [*result.diagnostics, *behind], subjects_of(root, names), facts=facts)
 
 
 def subjects_of(root: Path, names: tuple[str, ...]) -> list[str]:
