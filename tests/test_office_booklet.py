@@ -3,6 +3,7 @@ of its pages by their footers' numbers, its padding, its margins, and verify rea
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -145,6 +146,12 @@ def test_asking_for_booklets_makes_the_booklets_and_nothing_else(built_samples: 
                                       ("b12-joint-stiffness", "b12-neck-stiffness", "b12-tests-and-treatment")]
     config.write_text(config.read_text(encoding="utf-8") + "  paper: letter\n", encoding="utf-8")
     assert len(build(root, formats=("pdf",)).written) == 3  # the booklets again, on Letter; the leaflets stay
+    config.write_text(config.read_text(encoding="utf-8").replace("  booklet: true\n", "  booklet: false\n"),
+                      encoding="utf-8")
+    assert build(root, formats=("pdf",)).written == []  # no longer asked for: removed, and nothing else made
+    assert not list((root / "output" / "print").glob("*.pdf"))
+    manifest = json.loads((root / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert not [path for path in manifest["outputs"] if path.startswith("print/")] and manifest["outputs"]
 
 
 def test_no_booklet_unless_asked_and_its_keys_are_checked(project: Path) -> None:

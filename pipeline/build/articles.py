@@ -121,6 +121,16 @@ def render_articles(run: Build, workers) -> Callable[[], None]:
     return lambda: fail_lost(run, finish())
 
 
+def retire_office_booklets(run: Build) -> None:
+    """Remove the office booklets when publication.yaml no longer asks for them: a booklet left in
+    output/print/ would be printed from an old version of its leaflet."""
+    if "pdf" not in run.formats or run.project.publication.print_.booklet:
+        return
+    for path in sorted(run.previous):
+        if layout.variant_of(path) == layout.OFFICE_BOOKLET:
+            (run.writer.root / path).unlink(missing_ok=True)
+
+
 def fail_lost(run: Build, lost: list[str]) -> None:
     for slug in lost:
         run.fail(slug, LOST, layout.article_outputs(slug))

@@ -17,7 +17,8 @@ def record(run: Build) -> None:
     if tools.get("fingerprint") != fingerprint:
         tools = {**tool_versions(), "fingerprint": fingerprint}
     run.writer.tool_versions = tools
-    if run.result.written or any(e.stale for e in run.writer.entries.values()) or not run.previous:
+    gone = any(not (run.writer.root / path).is_file() for path in run.previous)  # removed, as a retired page is
+    if run.result.written or any(e.stale for e in run.writer.entries.values()) or not run.previous or gone:
         run.writer.write_manifest(run.previous)
 
 
