@@ -218,15 +218,18 @@ def build(slugs: tuple[str, ...], formats, page_size: str | None, jobs: int | No
 @main.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
 @cache_dir_option
 @project_option
-def merge(folders: tuple[Path, ...], report: Path | None, cache_dir: Path | None, project: Path) -> None:
+def merge(folders: tuple[Path, ...], report: Path | None, told_as: str | None, cache_dir: Path | None,
+          project: Path) -> None:
     """Join the shards' output folders (build --shard K/N) into output/.
 
     Then build the site and the booklets, which need every article."""
     from pipeline.build.merge import merge as run_merge
 
-    finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), Told("text", report, project, ()))
+    told = Told(chosen_format(told_as), report, project, (), "merge")
+    finish_build(lambda on_event: run_merge(project, list(folders), cache_dir, on_event), told)
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ class Told:
     report: Path | None
     project: Path
     names: tuple[str, ...]
+    command: str = "build"  # or merge
 
 
 def finish_build(run, told: Told) -> None:
@@ -260,7 +264,7 @@ def finish_build(run, told: Told) -> None:
     say(f"built {written} file{'s' * (written != 1)}, {kept} up to date, {len(result.failed)} failed")
 
     def findings():
-        return build_findings(result, told.project, told.names)
+        return build_findings(result, told.project, told.names, told.command)
 
     tell(findings, told.format, told.report)
     if result.bugs:

@@ -76,3 +76,16 @@ def test_a_shard_that_is_not_k_of_n_is_a_usage_error(tmp_path: Path) -> None:
         result = publish("build", "--shard", shard, project=root)
         assert result.exit_code == 2 and "K/N" in result.output, (shard, result.output)
     assert not (root / "output").exists()
+
+
+def test_merge_tells_its_account_in_the_ci_formats(shards: list[Path], tmp_path: Path) -> None:
+    from lxml import etree
+
+    root = copy_project(tmp_path / "told")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        result = publish("merge", *map(str, shards), "--format", "junit", project=root)
+    assert result.exit_code == 0, result.output
+    suites = etree.fromstring(result.stdout.encode("utf-8"))  # the document alone on standard output
+    assert suites.get("name") == "publish merge" and suites.get("failures") == "0" and suites.findall("testsuite")
+    assert "wrote output/web/index.html" in result.stderr

@@ -16,6 +16,7 @@ JSON_VERSION = 1  # raised when a field changes meaning or goes away; new fields
 COMMAND_FAMILIES = {  # the families of checks each command runs, for a test report's passing cases
     "check": [name for name in FAMILIES if name not in ("build", "verify")],
     "build": [name for name in FAMILIES if name != "verify"],
+    "merge": [name for name in FAMILIES if name != "verify"],
     "verify": [name for name in FAMILIES if name != "build"],
     "status": ["review"],
     "translations": ["translations"],
@@ -70,7 +71,7 @@ def check_findings(result, strict: bool, root: Path, names: tuple[str, ...]) -> 
                     {"grades": grades, "failed": result.failed})
 
 
-def build_findings(result, root: Path, names: tuple[str, ...]) -> Findings:
+def build_findings(result, root: Path, names: tuple[str, ...], command: str = "build") -> Findings:
     """The build's diagnostics, and each output it could not make (an article's at its manuscript)."""
     failures = [error(subject_path(subject), "internal-error" if subject in result.bugs else "not-built",
                       f"not built: {reason}") for subject, reason in sorted(result.failed.items())]
@@ -78,7 +79,7 @@ def build_findings(result, root: Path, names: tuple[str, ...]) -> Findings:
              "seconds": {slug: round(seconds, 3) for slug, seconds in result.seconds.items()},
              "peak_memory_mb": {str(pid): round(size / 2**20, 1) for pid, size in result.peak_memory.items()},
              "internal_errors": result.bugs}
-    return Findings("build", [*result.diagnostics, *failures], subjects_of(root, names), facts=facts)
+    return Findings(command, [*result.diagnostics, *failures], subjects_of(root, names), facts=facts)
 
 
 def verify_findings(result, root: Path, names: tuple[str, ...]) -> Findings:
