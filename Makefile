@@ -8,8 +8,9 @@ BENCH_ARTICLES ?= 100
 BENCH_RUNS ?= 3
 export BENCH_ARTICLES BENCH_RUNS
 # Debian packages the pipeline needs: WeasyPrint's text stack and fast font subsetter,
-# fonts, Java for EPUBCheck, poppler for looking at PDF pages, Chromium for the browser tests.
-SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+# fonts, Java for EPUBCheck, poppler for looking at PDF pages, Chromium for the browser tests,
+# and Ghostscript's ICC profiles (libgs-common): the press files' default CMYK profile.
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libgs-common \
 	fonts-liberation2 fonts-noto-core fonts-noto-cjk fontconfig default-jre-headless poppler-utils chromium
 
 BIN := $(VENV)/bin

@@ -17,6 +17,7 @@ from pipeline.base.diagnostics import UsageError, has_errors
 from pipeline.report.findings import (
     build_findings,
     check_findings,
+    preflight_findings,
     status_findings,
     translations_findings,
     verify_findings,
@@ -323,6 +324,35 @@ def verify(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cac
 
     tell(findings, told_as, report)
     sys.exit(EXIT_CONTENT if result.differences or result.unverified else EXIT_OK)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1, metavar="[NAME...]")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@format_option
+@cache_dir_option
+@project_option
+def preflight(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cache_dir: Path | None,
+              project: Path) -> None:
+    """Check the print-shop files as a print shop would: boxes, CMYK, ink, resolution, small text."""
+    from pipeline.review.preflight import preflight_project
+
+    told_as, names = chosen_format(told_as), names_of(slugs)
+    say = human(told_as)
+    result = preflight_project(project, names, cache_dir)
+    for diagnostic in result.diagnostics:
+        say(str(diagnostic))
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    warnings = len(result.diagnostics) - errors
+    files = len(result.files)
+    say(f"preflighted {files} press file{'s' * (files != 1)}: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+
+    def findings():
+        return preflight_findings(result, project, names)
+
+    tell(findings, told_as, report)
+    sys.exit(EXIT_CONTENT if has_errors(result.diagnostics) else EXIT_OK)
 
 
 @main.command()

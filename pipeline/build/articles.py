@@ -18,6 +18,8 @@ from pipeline.examine.verdicts import judge
 from pipeline.output import keys, layout
 from pipeline.output.editions import Editions, editions_of
 from pipeline.output.layout import VARIANTS
+from pipeline.render.preflight import located, preflight
+from pipeline.render.press import DEFAULT_PROFILE
 from pipeline.render.web import Download
 from pipeline.source.publication import Booklet, booklets_of
 
@@ -71,22 +73,33 @@ def account(run: Build, outcome) -> None:
 
 def leaflet_key(run: Build, slug: str, variant: str) -> str:
     return keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), page_size_of(run, variant), variant,
-                            editions_for(run, slug))
+                            editions_for(run, slug), press_options(run) if variant in layout.PRESS.values() else None)
+
+
+def press_options(run: Build) -> dict:
+    """What a press file is made from beside its leaflet's inputs: its bleed, marks and profile."""
+    options = run.project.publication.print_
+    profile = run.project.manuscripts / options.profile if options.profile else DEFAULT_PROFILE
+    return {"bleed": options.bleed, "marks": options.marks, "profile": keys.file_digest(profile)}
 
 
 def page_size_of(run: Build, variant: str) -> str:
-    """The size a variant's pages are laid out at: the office booklet's are half its paper."""
-    if variant != layout.OFFICE_BOOKLET:
-        return run.page_size
+    """The size a variant's pages are laid out at: the office booklet's are half its paper, and the
+    press files' the publication's, whatever this build's --page-size."""
     publication = run.project.publication
-    return layout.OFFICE_PAGES[publication.print_.booklet_paper(publication.leaflet.page_size)]
+    if variant == layout.OFFICE_BOOKLET:
+        return layout.OFFICE_PAGES[publication.print_.booklet_paper(publication.leaflet.page_size)]
+    return publication.leaflet.page_size if variant in layout.PRESS.values() else run.page_size
 
 
 def leaflet_variants(run: Build) -> tuple[str, ...]:
-    """The leaflets this build lays out of each article: both, and the office booklet when asked for."""
+    """The leaflets this build lays out of each article: both, and the office booklet and the press
+    files when publication.yaml asks for them."""
     if "pdf" not in run.formats:
         return ()
-    return VARIANTS + ((layout.OFFICE_BOOKLET,) if run.project.publication.print_.booklet else ())
+    options = run.project.publication.print_
+    return (VARIANTS + ((layout.OFFICE_BOOKLET,) if options.booklet else ())
+            + (tuple(layout.PRESS.values()) if options.press else ()))
 
 
 def page_key(run: Build, slug: str) -> str:
@@ -119,6 +132,17 @@ def render_articles(run: Build, workers) -> Callable[[], None]:
     fail_lost(run, workers.run([task for task in tasks if task.page], receive))
     finish = workers.start([task for task in tasks if not task.page], receive)
     return lambda: fail_lost(run, finish())
+
+
+def preflight_press_files(run: Build) -> None:
+    """Our preflight of every press file this build wrote: its problems are the build's (an error
+    fails it), at the manuscript's image where they are about one."""
+    for path in sorted(p for p in run.result.written if layout.variant_of(p) in layout.PRESS.values()):
+        name = layout.name_of_print_file(path)
+        manuscript, document = run.project.path(name), run.last_good(name)
+        run.result.diagnostics += located(preflight(run.writer.root / path), f"output/{path}", manuscript,
+                                          manuscript.relative_to(run.project.root).as_posix(),
+                                          list(document.images) if document else [])
 
 
 def retire_office_booklets(run: Build) -> None:

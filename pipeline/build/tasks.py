@@ -14,6 +14,7 @@ from pipeline.output import layout
 from pipeline.output.editions import Editions
 from pipeline.render.leaflet import render_leaflet
 from pipeline.render.office_booklet import render_office_booklet
+from pipeline.render.press import render_press
 from pipeline.render.web import render_page
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
@@ -61,6 +62,10 @@ class RenderTask:
     def lay_out(self, variant: str) -> bytes:
         if variant == layout.OFFICE_BOOKLET:
             return render_office_booklet(self.document, self.publication, self.theme, self.manuscripts, self.editions)
+        pressed = {press: leaflet for leaflet, press in layout.PRESS.items()}
+        if variant in pressed:
+            return render_press(self.document, self.publication, pressed[variant], self.theme, self.manuscripts,
+                                self.editions)
         return render_leaflet(self.document, self.publication, variant, self.page_size, self.theme,
                               self.manuscripts, self.editions)
 

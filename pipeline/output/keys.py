@@ -86,8 +86,9 @@ def editions_part(editions) -> list:
     return [vars(edition) for edition in editions.all] + [editions.translated_from]
 
 
-def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions) -> str:
-    return digest(article, theme, page_size, variant, editions_part(editions))
+def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions, press: dict | None = None) -> str:
+    """A leaflet's (press: a press file's bleed, marks and profile's digest)."""
+    return digest(article, theme, page_size, variant, editions_part(editions), *([press] if press else []))
 
 
 def page_key(article: str, theme: str, downloads: list, editions) -> str:

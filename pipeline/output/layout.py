@@ -31,6 +31,8 @@ RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PR
                         "fnref%d+$", "footnotes$")
 VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
 OFFICE_BOOKLET = "booklet"  # the variant laid out for the office printer, when publication.yaml asks for it
+PRESS = {"standard": "press", "large-print": "large-print-press"}  # the print shop's variant of each leaflet
+PRINT_FILES = {OFFICE_BOOKLET: "booklet", "press": "press", "large-print-press": "large-print.press"}  # in print/
 OFFICE_PAGES = {"A4": "A5", "letter": "5.5in 8.5in"}  # an office booklet's pages: half its paper
 PAGE_SIZES = ("A4", "A5", "letter")  # a leaflet laid out at another size than the publication's is a file of its own
 WEB = "web/"  # the site, as it is served
@@ -141,20 +143,31 @@ def leaflet(name: str, variant: str, size: str | None = None) -> str:
     """A leaflet at the publication's page size, or at another `size` (pdf/<name>.a5.pdf): a build
     at another size never writes over the leaflets the site and booklets offer. The office
     booklet is print/<name>.booklet.pdf, whatever the size."""
-    if variant == OFFICE_BOOKLET:
-        return office_booklet(name)
+    if variant in PRINT_FILES:
+        return f"print/{name}.{PRINT_FILES[variant]}.pdf"
     parts = [name, *([variant] if variant != "standard" else []), *([size.lower()] if size else [])]
     return f"pdf/{'.'.join(parts)}.pdf"
 
 
 def office_booklet(name: str) -> str:
-    return f"print/{name}.booklet.pdf"
+    return leaflet(name, OFFICE_BOOKLET)
+
+
+def press_file(name: str, variant: str) -> str:
+    """The print shop's file of one leaflet variant (standard or large-print)."""
+    return leaflet(name, PRESS[variant])
+
+
+def name_of_print_file(path: str) -> str:
+    """The manuscript a print/ file is made from."""
+    return path.rsplit("/", 1)[-1].removesuffix(f".{PRINT_FILES[variant_of(path)]}.pdf")
 
 
 def variant_of(path: str) -> str:
     """The leaflet variant a pdf/ (or print/) path holds."""
-    if path == office_booklet(path.rsplit("/", 1)[-1].split(".booklet.", 1)[0]):
-        return OFFICE_BOOKLET
+    if path.startswith("print/"):
+        return next(v for v, suffix in sorted(PRINT_FILES.items(), key=lambda item: -len(item[1]))
+                    if path.endswith(f".{suffix}.pdf"))
     return next((v for v in VARIANTS if v != "standard" and f".{v}." in path.rsplit("/", 1)[-1]), "standard")
 
 
@@ -206,7 +219,8 @@ def article_outputs(slug: str) -> list[str]:
     """Everything published of one article alone (booklets and the index hold several)."""
     leaflets = [leaflet(slug, variant) for variant in VARIANTS]
     other_sizes = [leaflet(slug, variant, size) for variant in VARIANTS for size in PAGE_SIZES]
-    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes, office_booklet(slug)]
+    printed = [leaflet(slug, variant) for variant in PRINT_FILES]
+    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes, *printed]
 
 
 def reference_id(key: str) -> str:

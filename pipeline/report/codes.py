@@ -88,6 +88,18 @@ FAMILIES = {
         "duplicate-booklet": "Two booklets have one id",
         "unknown-manuscript": "A booklet names a manuscript that does not exist",
         "logo": "The logo is not a file inside manuscripts/",
+        "profile": "The print profile is not a CMYK ICC profile inside manuscripts/",
+    }),
+    "print": ("the press files pass preflight", {
+        "preflight-missing": "A press file publish preflight was asked to read is not there",
+        "preflight-boxes": "A page lacks its TrimBox or BleedBox, or they do not nest",
+        "preflight-output-intent": "No PDF/X output intent with a CMYK profile",
+        "preflight-annotations": "Annotations (links) in a print file",
+        "preflight-rgb": "An RGB colour, colour space or image in a print file",
+        "preflight-ink": "Total ink above 300 %",
+        "preflight-resolution": "An image under 300 ppi as printed (under 150: an error)",
+        "preflight-text-size": "Text under 6 pt",
+        "preflight-rich-black": "Text under 12 pt in rich black",
     }),
     "build": ("every output could be made", {
         "resource-limit": "The article took longer than its time limit, or is too large to lay out",

@@ -14,12 +14,13 @@ from pipeline.source.folders import MANUSCRIPTS
 
 JSON_VERSION = 1  # raised when a field changes meaning or goes away; new fields may appear at any time
 COMMAND_FAMILIES = {  # the families of checks each command runs, for a test report's passing cases
-    "check": [name for name in FAMILIES if name not in ("build", "verify")],
+    "check": [name for name in FAMILIES if name not in ("build", "verify", "print")],
     "build": [name for name in FAMILIES if name != "verify"],
     "merge": [name for name in FAMILIES if name != "verify"],
-    "verify": [name for name in FAMILIES if name != "build"],
+    "verify": [name for name in FAMILIES if name not in ("build", "print")],
     "status": ["review"],
     "translations": ["translations"],
+    "preflight": ["print"],
 }
 
 
@@ -117,6 +118,10 @@ def translations_findings(result, fail_outdated: bool, root: Path, names: tuple[
                                "removed": row.removed} for row in result.rows],
              "accepted": result.accepted}
     return Findings("translations", [*result.diagnostics, *behind], subjects_of(root, names), facts=facts)
+
+
+def preflight_findings(result, root: Path, names: tuple[str, ...]) -> Findings:
+    return Findings("preflight", result.diagnostics, subjects_of(root, names), facts={"files": result.files})
 
 
 def subjects_of(root: Path, names: tuple[str, ...]) -> list[str]:

@@ -151,6 +151,7 @@ def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, 
     if publication is not None:
         check_booklets(publication, yaml, slugs, reporter)
         check_logo(publication, yaml, folder, reporter)
+        check_profile(publication, yaml, folder, reporter)
     return publication, reporter.diagnostics
 
 
@@ -200,6 +201,29 @@ def check_booklets(publication: Publication, yaml, slugs: set[str], reporter: Re
                 reporter.error(yaml.position(("booklets", index, "manuscripts", item)), "unknown-manuscript",
                                f"booklet '{booklet.id}' names manuscript '{slug}', which does not exist",
                                did_you_mean(slug, slugs))
+
+
+def check_profile(publication: Publication, yaml, folder: Path, reporter: Reporter) -> None:
+    """The print shop's profile converts every colour of the press files: a CMYK ICC profile inside manuscripts/."""
+    profile = publication.print_.profile
+    if profile is None:
+        return
+    path = (folder / profile).resolve()
+    where = yaml.position(("print", "profile"))
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        reporter.error(where, "profile", f"profile '{profile}' is not a file inside manuscripts/")
+    elif icc_colour_space(path) != "CMYK":
+        reporter.error(where, "profile", f"profile '{profile}' is not a CMYK ICC profile",
+                       "ask the print shop for theirs, e.g. a FOGRA39 or GRACoL profile")
+
+
+def icc_colour_space(path: Path) -> str | None:
+    from PIL import ImageCms  # noqa: PLC0415 - only a project that names a profile needs Pillow's colour management
+
+    try:
+        return ImageCms.getOpenProfile(str(path)).profile.xcolor_space.strip()
+    except (OSError, ImageCms.PyCMSError):
+        return None
 
 
 def check_logo(publication: Publication, yaml, folder: Path, reporter: Reporter) -> None:

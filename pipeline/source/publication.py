@@ -116,17 +116,43 @@ class LeafletOptions(Model):
     page_size: Literal["A4", "A5", "letter"] = Field("A4", description="Paper size of the PDF leaflets.")
 
 
+LENGTH = re.compile(r"^(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)$")
+POINTS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = f"{value}mm"
+    if isinstance(value, str) and not LENGTH.match(value.strip()):
+        raise ValueError(f"'{value}' should be a length such as 3mm, 0.125in or 9pt")
+    return value.strip() if isinstance(value, str) else value
+
+
+Length = Annotated[str, BeforeValidator(_length)]
+
+
 class PrintOptions(Model):
     """What is made for printing beside the digital leaflets."""
 
     booklet: bool = Field(False, description="An office booklet of every leaflet (print/<name>.booklet.pdf): its "
                           "pages at A5 (half-Letter), imposed two to a side of the paper, to print duplex (flip on the "
                           "short edge), fold and staple.")
+    press: bool = Field(False, description="Print-shop files of every leaflet (print/<name>.press.pdf and "
+                        "<name>.large-print.press.pdf): PDF/X-4, CMYK, bleed and crop marks, preflighted.")
+    bleed: Length = Field("3mm", description="How far the press files' pages run past the trim.")
+    marks: list[Literal["crop"]] = Field(["crop"], description="Printer's marks outside the bleed: [crop] or [].")
+    profile: Text | None = Field(None, description="The print shop's CMYK ICC profile, a file in manuscripts/ "
+                                 "(default: Ghostscript's default_cmyk.icc).")
     paper: Literal["A4", "letter"] | None = Field(None, description="The sheets the office booklet is printed on; "
                                                   "default: letter for Letter leaflets, else A4.")
 
     def booklet_paper(self, page_size: str) -> str:
         return self.paper or ("letter" if page_size == "letter" else "A4")
+
+    @property
+    def bleed_points(self) -> float:
+        number, unit = LENGTH.match(self.bleed).groups()
+        return float(number) * POINTS[unit]
 
 
 class Booklet(Model):

@@ -192,8 +192,9 @@ def page_text(page) -> str:
     return " ".join(run.text for _mcid, run in page_runs(page))
 
 
-def read_leaflet(path: Path, headings: SectionHeadings, numbers: dict[str, str]) -> Reading:
-    """The article as a reader of the PDF sees it; `numbers` maps reference ids to numbers."""
+def read_leaflet(path: Path, headings: SectionHeadings, numbers: dict[str, str], links: bool = True) -> Reading:
+    """The article as a reader of the PDF sees it; `numbers` maps reference ids to numbers. Without
+    `links` (a press file has none), a citation is its label in the text."""
     leaflet = open_leaflet(path)
     sections = top_level_sections(leaflet, headings)
     reading = Reading()
@@ -206,8 +207,8 @@ def read_leaflet(path: Path, headings: SectionHeadings, numbers: dict[str, str])
     reading.references = [(label.rstrip("."), text) for label, text in list_items(leaflet, sections.get("references", []))]
     reading.disclaimer = (headings.disclaimer if "disclaimer" in sections else "",
                           " ".join(leaflet.text(e) for e in sections.get("disclaimer", [])))
-    reading.citations = read_citations(leaflet, sections)
-    reading.link_problems = link_problems(leaflet, numbers)
+    reading.citations = read_citations(leaflet, sections, links)
+    reading.link_problems = link_problems(leaflet, numbers) if links else []
     return reading
 
 
@@ -302,11 +303,13 @@ def flatten_blocks(elements: list):
             yield element
 
 
-def read_citations(leaflet: Leaflet, sections: dict[str, list]) -> list[str]:
+def read_citations(leaflet: Leaflet, sections: dict[str, list], links: bool = True) -> list[str]:
     """Citation labels in reading order, found in the text of the parts that cite. A label counts
     when its numbers are the next links to reference entries: text that only looks like a
     citation ("[1]" written out) links nowhere."""
     text = " ".join(leaflet.text(e) for name in ("summary", "key_points", "body", "faq") for e in sections.get(name, []))
+    if not links:
+        return CITATION.findall(normalise(text))
     linked = [number for shown, destination in leaflet.links if layout.reference_key(destination) is not None
               for number in re.findall(r"\d+", shown)]
     found = []

@@ -20,7 +20,7 @@ from pipeline.verify.read_booklet import booklet_pages
 from pipeline.verify.read_html import parse_page, read_article
 from pipeline.verify.read_pdf import SectionHeadings, read_leaflet
 
-OFFICE_BOOKLET = "office booklet"
+PRINT_FORMATS = {"booklet": "office booklet", "press": "press", "large-print-press": "press large print"}
 
 
 @dataclass
@@ -54,6 +54,7 @@ class VerifyTask:
     limit: float
     size: int = 0
     office_booklet: bool = False  # publication.yaml asks for print/<name>.booklet.pdf
+    press: bool = False  # and for print/<name>.press.pdf and <name>.large-print.press.pdf
 
     @property
     def slug(self) -> str:
@@ -62,7 +63,10 @@ class VerifyTask:
     def __call__(self) -> list[Comparison]:
         comparisons = verify_article(self.article, self.output, self.theme, self.booklet_ids)
         if self.office_booklet:
-            comparisons.append(verify_office_booklet(self.article, self.output))
+            comparisons.append(verify_print_file(self.article, self.output, layout.OFFICE_BOOKLET))
+        if self.press:
+            comparisons += [verify_press_file(self.article, self.output, self.theme, variant)
+                            for variant in layout.PRESS.values()]
         return comparisons
 
 
@@ -81,7 +85,7 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     limit = project.publication.limits.seconds_per_article
     tasks = [VerifyTask(article, project.output, project.theme,
                         [booklet.id for booklet, members in booklets if article.slug in members], limit,
-                        office_booklet=project.publication.print_.booklet)
+                        office_booklet=project.publication.print_.booklet, press=project.publication.print_.press)
              for article in checked.good]
     found: dict[str, list[Comparison]] = {}
 
@@ -123,18 +127,39 @@ def verify_article(article: Article, output: Path, theme: Theme, booklet_ids: li
     return comparisons
 
 
-def verify_office_booklet(article: Article, output: Path) -> Comparison:
-    """The office booklet has every element the article must show, in order (it has no structure
-    tree to read them by: read_booklet)."""
-    path = output / layout.office_booklet(article.slug)
+def verify_print_file(article: Article, output: Path, variant: str) -> Comparison:
+    """The office booklet has every element the article must show, in order: imposition keeps no
+    structure tree to read them by (read_booklet)."""
+    relative = layout.leaflet(article.slug, variant)
+    path, format_ = output / relative, PRINT_FORMATS[variant]
+    if not path.is_file():
+        return missing_file(article, format_, output, relative, "missing")
     try:
         pages = booklet_pages(path, direction(article.lang) == "rtl")
     except (OSError, ValueError) as error:
-        missing = Comparison(article.slug, OFFICE_BOOKLET)
-        missing.text("file", f"{output.name}/{layout.office_booklet(article.slug)}",
-                     "missing" if not path.is_file() else f"unreadable: {error}")
-        return missing
-    return compare_in_order(article.slug, OFFICE_BOOKLET, article.expected, " ".join(pages))
+        return missing_file(article, format_, output, relative, f"unreadable: {error}")
+    return compare_in_order(article.slug, format_, article.expected, " ".join(pages))
+
+
+def verify_press_file(article: Article, output: Path, theme: Theme, variant: str) -> Comparison:
+    """A press file keeps the leaflet's structure tree: read as a leaflet is, its citations as
+    their labels (a print file has no links)."""
+    relative = layout.leaflet(article.slug, variant)
+    path = output / relative
+    if not path.is_file():
+        return missing_file(article, PRINT_FORMATS[variant], output, relative, "missing")
+    try:
+        found = read_leaflet(path, section_headings(article, theme),
+                             {r.id: r.number for r in article.document.references}, links=False)
+    except (KeyError, OSError, ValueError) as error:
+        return missing_file(article, PRINT_FORMATS[variant], output, relative, f"unreadable: {error}")
+    return compare(article.slug, PRINT_FORMATS[variant], article.expected, found)
+
+
+def missing_file(article: Article, format_: str, output: Path, relative: str, problem: str) -> Comparison:
+    missing = Comparison(article.slug, format_)
+    missing.text("file", f"{output.name}/{relative}", problem)
+    return missing
 
 
 def read_output(format_: str, path: Path, article: Article, theme: Theme) -> tuple[Reading | None, str | None]:

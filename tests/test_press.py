@@ -1,0 +1,144 @@
+"""The print shop's files (print/<name>.press.pdf) and their preflight, read from the real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import FIXTURES, REPO, publish
+
+from pipeline.render.preflight import preflight
+from pipeline.render.press import SLUG
+
+NECK = "b12-neck-stiffness"
+BLEED = 3 * 72 / 25.4
+
+
+def with_press(source: Path, root: Path, *names: str, extra: str = "") -> tuple[Path, object]:
+    shutil.copytree(source / "manuscripts", root / "manuscripts")
+    config = root / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"print:\n  press: true\n{extra}", encoding="utf-8")
+    return root, publish("build", *names, "--format", "pdf", project=root)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Path:
+    root, result = with_press(REPO, tmp_path_factory.mktemp("press") / "clean", NECK)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def low_resolution(tmp_path_factory):
+    return with_press(FIXTURES / "base", tmp_path_factory.mktemp("press") / "low")
+
+
+def operators(holder, found: set) -> set:
+    """Every operator of a page or form and of the forms it draws; and each image's colour space."""
+    for _operands, operator in pikepdf.parse_content_stream(holder):
+        found.add(str(operator))
+    for _name, xobject in holder.get("/Resources", {}).get("/XObject", {}).items():
+        if xobject.Subtype == "/Form":
+            operators(xobject, found)
+        else:
+            found.add(f"image {xobject.ColorSpace}")
+    return found
+
+
+@pytest.mark.parametrize("variant", ["press", "large-print.press"])
+def test_a_press_file_is_pdf_x_4_in_cmyk_with_bleed_marks_and_an_output_intent(clean: Path, variant: str) -> None:
+    with pikepdf.open(clean / "output" / "print" / f"{NECK}.{variant}.pdf") as pdf:
+        assert str(pdf.open_metadata().get("pdfxid:GTS_PDFXVersion")) == "PDF/X-4"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
+        for page in pdf.pages:
+            trim, bleed, media = ([float(v) for v in page.obj[box]] for box in ("/TrimBox", "/BleedBox", "/MediaBox"))
+            assert [round(v) for v in trim] == [0, 0, 595, 842]  # A4, the leaflet's size
+            assert [round(b - t, 1) for b, t in zip(bleed, trim, strict=True)] == [round(-BLEED, 1), round(-BLEED, 1),
+                                                                                   round(BLEED, 1), round(BLEED, 1)]
+            assert [round(m - b, 1) for m, b in zip(media, bleed, strict=True)] == [-SLUG, -SLUG, SLUG, SLUG]
+            assert "/Annots" not in page.obj
+            found = operators(page.obj, set())
+            assert not {"rg", "RG", "g", "G", "image /DeviceRGB"} & found and {"k", "K"} <= found
+            marks = bytes(pikepdf.Array(page.obj.Contents)[-1].read_bytes()) if isinstance(page.obj.Contents, pikepdf.Array) \
+                else page.obj.Contents.read_bytes()
+            assert marks.startswith(b"q 0 0 0 1 K")  # the crop marks, in black ink alone
+
+
+def test_a_clean_press_file_passes_preflight_and_verify(clean: Path) -> None:
+    assert preflight(clean / "output" / "print" / f"{NECK}.press.pdf") == []
+    result = publish("preflight", NECK, project=clean)
+    assert result.exit_code == 0 and result.output.endswith("preflighted 2 press files: 0 errors, 0 warnings\n")
+    verified = publish("verify", NECK, project=clean)  # web and EPUB were not built: only the press files matter here
+    assert "press large print" in verified.output and "[press" not in verified.output, verified.output
+
+
+def test_a_low_resolution_image_fails_the_build_at_the_manuscript_s_image(low_resolution) -> None:
+    root, result = low_resolution
+    assert result.exit_code == 1
+    assert ("manuscripts/ok.md:23:25: error: output/print/ok.press.pdf: page 1, image " in result.output
+            and "an image at 96 ppi as printed; the least is 150" in result.output), result.output
+    with pikepdf.open(root / "output" / "print" / "ok.press.pdf") as pdf:
+        assert "image /DeviceCMYK" in operators(pdf.pages[0].obj, set())  # converted with the profile
+    told = publish("preflight", "--format", "json", project=root)
+    data = json.loads(told.stdout)
+    assert told.exit_code == 1 and data["command"] == "preflight" and len(data["files"]) == 2
+    assert {(d["path"], d["line"], d["column"], d["code"]) for d in data["diagnostics"]} == {
+        ("manuscripts/ok.md", 23, 25, "preflight-resolution")}
+
+
+def test_preflight_refuses_what_a_print_shop_would(low_resolution, tmp_path: Path) -> None:
+    root, _result = low_resolution
+    digital = {problem.code for problem in preflight(root / "output" / "pdf" / "ok.pdf")}  # the screen leaflet
+    assert {"preflight-output-intent", "preflight-rgb", "preflight-annotations"} <= digital
+    made = tmp_path / "made.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(200, 200))
+        pdf.pages[0].obj.Contents = pdf.make_stream(
+            b"BT /F1 5 Tf 1 0 0 1 10 10 Tm (tiny) Tj ET "
+            b"0.6 0.5 0.5 1 k BT /F1 9 Tf 1 0 0 1 10 40 Tm (rich) Tj ET "
+            b"1 1 1 1 k 0 0 10 10 re f")
+        pdf.save(made)
+    codes = {(problem.code, problem.severity) for problem in preflight(made)}
+    assert {("preflight-text-size", "error"), ("preflight-rich-black", "error"), ("preflight-ink", "error"),
+            ("preflight-boxes", "error")} <= codes  # and a page without TrimBox or BleedBox
+
+
+def test_the_print_shop_s_profile_must_be_a_cmyk_profile_in_the_project(project: Path) -> None:
+    shutil.copy("/usr/share/color/icc/ghostscript/default_rgb.icc", project / "manuscripts" / "media" / "rgb.icc")
+    config = project / "manuscripts" / "publication.yaml"
+    settings = config.read_text(encoding="utf-8")
+    config.write_text(settings + "print:\n  press: true\n  bleed: 3 furlongs\n", encoding="utf-8")
+    result = publish("check", project=project)
+    assert result.exit_code == 1
+    assert "'bleed' of 'print': '3 furlongs' should be a length such as 3mm, 0.125in or 9pt" in result.output
+    config.write_text(settings + "print:\n  press: true\n  profile: media/rgb.icc\n", encoding="utf-8")
+    result = publish("check", project=project)
+    assert result.exit_code == 1 and "error: profile 'media/rgb.icc' is not a CMYK ICC profile" in result.output
+    config.write_text(settings + "print:\n  press: true\n  profile: ../outside.icc\n", encoding="utf-8")
+    assert "error: profile '../outside.icc' is not a file inside manuscripts/" in publish("check", project=project).output
+
+
+def test_preflight_without_press_files_asked_for_is_a_usage_error(project: Path) -> None:
+    result = publish("preflight", project=project)
+    assert result.exit_code == 2 and "publication.yaml asks for no press files" in result.output
+
+
+def test_the_print_shop_s_own_profile_is_the_output_intent(tmp_path: Path) -> None:
+    from PIL import ImageCms
+
+    theirs = Path("/usr/share/color/icc/ghostscript/ps_cmyk.icc")
+    root = tmp_path / "theirs"
+    shutil.copytree(REPO / "manuscripts", root / "manuscripts")
+    shutil.copy(theirs, root / "manuscripts" / "media" / "printer.icc")
+    config = root / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "print:\n  press: true\n  profile: media/printer.icc\n",
+                      encoding="utf-8")
+    assert publish("build", NECK, "--format", "pdf", project=root).exit_code == 0
+    with pikepdf.open(root / "output" / "print" / f"{NECK}.press.pdf") as pdf:
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.DestOutputProfile.read_bytes() == theirs.read_bytes()
+        assert str(intent.Info) == ImageCms.getProfileDescription(ImageCms.getOpenProfile(str(theirs))).strip()
