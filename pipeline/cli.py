@@ -334,7 +334,7 @@ def verify(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cac
 @project_option
 def preflight(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cache_dir: Path | None,
               project: Path) -> None:
-    """Check the print-shop files as a print shop would: boxes, CMYK, ink, resolution, small text."""
+    """Check the print-shop files (press files) as a print shop would."""
     from pipeline.review.preflight import preflight_project
 
     told_as, names = chosen_format(told_as), names_of(slugs)
