@@ -18,8 +18,7 @@ from pipeline.examine.verdicts import judge
 from pipeline.output import keys, layout
 from pipeline.output.editions import Editions, editions_of
 from pipeline.output.layout import VARIANTS
-from pipeline.render.preflight import located, preflight
-from pipeline.render.press import DEFAULT_PROFILE
+from pipeline.render.preflight import preflight_diagnostics
 from pipeline.render.web import Download
 from pipeline.source.publication import Booklet, booklets_of
 
@@ -73,14 +72,7 @@ def account(run: Build, outcome) -> None:
 
 def leaflet_key(run: Build, slug: str, variant: str) -> str:
     return keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), page_size_of(run, variant), variant,
-                            editions_for(run, slug), press_options(run) if variant in layout.PRESS.values() else None)
-
-
-def press_options(run: Build) -> dict:
-    """What a press file is made from beside its leaflet's inputs: its bleed, marks and profile."""
-    options = run.project.publication.print_
-    profile = run.project.manuscripts / options.profile if options.profile else DEFAULT_PROFILE
-    return {"bleed": options.bleed, "marks": options.marks, "profile": keys.file_digest(profile)}
+                            editions_for(run, slug), run.press_inputs if variant in layout.PRESS.values() else None)
 
 
 def page_size_of(run: Build, variant: str) -> str:
@@ -139,10 +131,9 @@ def preflight_press_files(run: Build) -> None:
     fails it), at the manuscript's image where they are about one."""
     for path in sorted(p for p in run.result.written if layout.variant_of(p) in layout.PRESS.values()):
         name = layout.name_of_print_file(path)
-        manuscript, document = run.project.path(name), run.last_good(name)
-        run.result.diagnostics += located(preflight(run.writer.root / path), f"output/{path}", manuscript,
-                                          manuscript.relative_to(run.project.root).as_posix(),
-                                          list(document.images) if document else [])
+        document = run.last_good(name)
+        run.result.diagnostics += preflight_diagnostics(run.writer.root, path, run.project.path(name), run.project.root,
+                                                        list(document.images) if document else [])
 
 
 def retire_office_booklets(run: Build) -> None:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.base.progress import Event
 from pipeline.build.result import BUG_HELP, BuildResult
 from pipeline.examine.article import Article
 from pipeline.examine.cache import CacheEntry
 from pipeline.examine.document import Document
+from pipeline.output.keys import file_digest
 from pipeline.output.writer import OutputWriter, Recorded
+from pipeline.render.press import DEFAULT_PROFILE
 from pipeline.source.project import Project
 
 
@@ -32,6 +35,14 @@ class Build:
     examined: dict[str, Article] = field(default_factory=dict)  # those and their other languages
     held: set[str] = field(default_factory=set)  # examined, but not to be published today
     lock: dict = field(default_factory=dict)  # translations.lock
+
+    @cached_property
+    def press_inputs(self) -> dict:
+        """What every press file is made from beside its leaflet's inputs: the bleed, the marks and
+        the profile's digest (hashed once a build, not once an article)."""
+        options = self.project.publication.print_
+        profile = self.project.manuscripts / options.profile if options.profile else DEFAULT_PROFILE
+        return {"bleed": options.bleed, "marks": options.marks, "profile": file_digest(profile)}
 
     @property
     def other_size(self) -> str | None:

@@ -33,6 +33,7 @@ VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
 OFFICE_BOOKLET = "booklet"  # the variant laid out for the office printer, when publication.yaml asks for it
 PRESS = {"standard": "press", "large-print": "large-print-press"}  # the print shop's variant of each leaflet
 PRINT_FILES = {OFFICE_BOOKLET: "booklet", "press": "press", "large-print-press": "large-print.press"}  # in print/
+LONGEST_SUFFIX_FIRST = sorted(PRINT_FILES.items(), key=lambda item: -len(item[1]))  # ".large-print.press" before ".press"
 OFFICE_PAGES = {"A4": "A5", "letter": "5.5in 8.5in"}  # an office booklet's pages: half its paper
 PAGE_SIZES = ("A4", "A5", "letter")  # a leaflet laid out at another size than the publication's is a file of its own
 WEB = "web/"  # the site, as it is served
@@ -166,8 +167,7 @@ def name_of_print_file(path: str) -> str:
 def variant_of(path: str) -> str:
     """The leaflet variant a pdf/ (or print/) path holds."""
     if path.startswith("print/"):
-        return next(v for v, suffix in sorted(PRINT_FILES.items(), key=lambda item: -len(item[1]))
-                    if path.endswith(f".{suffix}.pdf"))
+        return next(v for v, suffix in LONGEST_SUFFIX_FIRST if path.endswith(f".{suffix}.pdf"))
     return next((v for v in VARIANTS if v != "standard" and f".{v}." in path.rsplit("/", 1)[-1]), "standard")
 
 

@@ -212,18 +212,31 @@ def scale(matrix: tuple) -> float:
     return math.hypot(matrix[2], matrix[3])
 
 
+def preflight_diagnostics(output: Path, relative: str, manuscript: Path, root: Path,
+                          images: list[str]) -> list[Diagnostic]:
+    """The preflight of the press file at output/`relative`, as located diagnostics (`root`: the
+    project, which diagnostics' paths are relative to)."""
+    return located(preflight(output / relative), f"output/{relative}", manuscript,
+                   manuscript.relative_to(root).as_posix(), images)
+
+
 def located(problems: list[Problem], shown_as: str, manuscript: Path, shown_manuscript: str,
             images: list[str]) -> list[Diagnostic]:
     """Each problem as a diagnostic: at the manuscript's image (`![...](path)`) when it is about an
     image the manuscript shows, else at the press file (`shown_as`), naming the page and object."""
+    places: dict[tuple[int, int], tuple[int, int] | None] = {}  # by an image's pixels: each image looked for once
     found = []
     for problem in problems:
-        place = image_place(problem.pixels, manuscript, images) if problem.pixels else None
+        if problem.pixels and problem.pixels not in places:
+            places[problem.pixels] = image_place(problem.pixels, manuscript, images)
+        place = places.get(problem.pixels)
         where = f"page {problem.page}, {problem.where}" if problem.page else problem.where
-        message = f"{shown_as}: {where}: {problem.message}"
-        path, position = (shown_manuscript, place) if place else (shown_as, (1, 1))
-        found.append(Diagnostic(path, *position, Severity(problem.severity), problem.code,
-                                message if place else f"{where}: {problem.message}"))
+        if place:
+            found.append(Diagnostic(shown_manuscript, *place, Severity(problem.severity), problem.code,
+                                    f"{shown_as}: {where}: {problem.message}"))
+        else:
+            found.append(Diagnostic(shown_as, 1, 1, Severity(problem.severity), problem.code,
+                                    f"{where}: {problem.message}"))
     return found
 
 
