@@ -3,6 +3,7 @@ of its pages by their footers' numbers, its padding, its margins, and verify rea
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -12,7 +13,9 @@ import pikepdf
 import pytest
 from conftest import FIXTURES, REPO, publish
 
+from pipeline.base.languages import direction
 from pipeline.render.office_booklet import sides
+from pipeline.source.theme import Theme, labels
 from pipeline.verify.read_booklet import drawn_forms
 from pipeline.verify.read_pdf import page_runs
 
@@ -33,29 +36,45 @@ def with_booklets(source: Path, root: Path, *names: str, extra: str = "") -> Pat
 
 @pytest.fixture(scope="module")
 def english(tmp_path_factory) -> Path:
-    return with_booklets(REPO, tmp_path_factory.mktemp("office") / "english", NECK)
+    return with_booklets(REPO, tmp_path_factory.mktemp("office") / "english", NECK, "b12-tests-and-treatment")
 
 
 @pytest.fixture(scope="module")
 def arabic(tmp_path_factory) -> Path:
-    return with_booklets(FIXTURES / "translations", tmp_path_factory.mktemp("office") / "arabic", "b12-joint-stiffness.ar")
+    return with_booklets(FIXTURES / "translations", tmp_path_factory.mktemp("office") / "arabic")  # every language
 
 
-def footer_numbers(form) -> tuple[int, int]:
-    """(page, pages) from a page's running footer: its last two numbers ("Page 3 of 12")."""
-    footer = " ".join(run.text for mcid, run in page_runs(form) if mcid is None)
-    *_, page, pages = re.findall(r"\d+", footer)
-    return int(page), int(pages)
+def footer(form) -> str:
+    """A page's running footer: the text outside its tagged content."""
+    return " ".join(run.text for mcid, run in page_runs(form) if mcid is None)
 
 
-def printed_order(path: Path) -> list[tuple[int, int]]:
+def footer_number(form, lang: str) -> int | None:
+    """The page number a page's footer ends with ("Page 3"), None when it has none."""
+    found = re.search(rf"{re.escape(labels(Theme.of(REPO), lang).plain('page'))}\s+(\d+)\s*$", footer(form))
+    return int(found.group(1)) if found else None
+
+
+def printed_order(path: Path, lang: str = "en") -> list[tuple[int | None, int | None]]:
     with pikepdf.open(path) as pdf:
         found = []
         for side in pdf.pages:
             assert [float(x) for x in side.mediabox] == A4_LANDSCAPE
-            left, right = (footer_numbers(form)[0] for form in drawn_forms(side))
+            left, right = (footer_number(form, lang) for form in drawn_forms(side))
             found.append((left, right))
         return found
+
+
+def assert_saddle_stitched(order: list[tuple], right_to_left: bool = False) -> None:
+    """Every numbered page where saddle stitching puts it, numbered from 1 without a gap; the pages
+    without a number are the blanks and the back page, a cover."""
+    pages = 2 * len(order)
+    assert pages % 4 == 0
+    for side, expected in zip(order, sides(pages, right_to_left), strict=True):
+        assert all(found in (number, None) for found, number in zip(side, expected, strict=True)), (order, expected)
+    numbers = sorted(number for side in order for number in side if number)
+    assert numbers == list(range(1, len(numbers) + 1)) and pages not in numbers
+    assert len(numbers) >= pages - 3, order  # no more than two blanks and the back page go unnumbered
 
 
 def test_saddle_stitch_order() -> None:
@@ -67,11 +86,62 @@ def test_saddle_stitch_order() -> None:
 def test_the_booklet_s_sheets_print_its_pages_in_saddle_stitch_order(english: Path) -> None:
     path = english / "output" / "print" / f"{NECK}.booklet.pdf"
     order = printed_order(path)
-    pages = 2 * len(order)
-    assert pages % 4 == 0 and pages >= 8
-    assert order == sides(pages)
-    with pikepdf.open(path) as pdf:
-        assert all(footer_numbers(form)[1] == pages for side in pdf.pages for form in drawn_forms(side))
+    assert len(order) >= 4
+    assert_saddle_stitched(order)
+    with pikepdf.open(path) as pdf:  # a stapled booklet loses no page: no footer counts them
+        assert not any(re.search(r"Page \d+ of", footer(form)) for side in pdf.pages for form in drawn_forms(side))
+
+
+def test_a_booklet_adds_no_page_beyond_the_fours(english: Path, arabic: Path) -> None:
+    """Its pages: the leaflet's, then the notes and blanks it lacks (fewer than 4), then the back part."""
+    for path in [*(english / "output" / "print").glob("*.booklet.pdf"), *(arabic / "output" / "print").glob("*.booklet.pdf")]:
+        name = path.name.removesuffix(".booklet.pdf")
+        assert padding_of(path, name.partition(".")[2] or "en") < 4
+
+
+def test_every_amount_of_padding_is_met_and_right(tmp_path: Path) -> None:
+    """The same article made longer a paragraph at a time, until a booklet has lacked 0, 1, 2 and 3 pages."""
+    from pipeline.examine.project import check_project
+    from pipeline.render.office_booklet import render_office_booklet
+
+    checked = check_project(REPO, (NECK,), jobs=1)
+    project, document = checked.project, checked.articles[0].document
+    added: dict[int, int] = {}
+    filler = "<p>" + "A sentence that makes the leaflet longer, to fill some lines of its pages. " * 6 + "</p>"
+    for paragraphs in range(0, 40, 2):  # about 12 lines a step, 3 steps a page
+        longer = dataclasses.replace(document, body=document.body + filler * paragraphs)
+        path = tmp_path / f"{paragraphs}.pdf"
+        path.write_bytes(render_office_booklet(longer, project.publication, project.theme, project.manuscripts))
+        added.setdefault(padding_of(path, "en"), paragraphs)
+        if len(added) == 4:
+            break
+    assert sorted(added) == [0, 1, 2, 3], added
+
+
+def test_the_same_booklet_is_the_same_bytes() -> None:
+    from pipeline.examine.project import check_project
+    from pipeline.render.office_booklet import render_office_booklet
+
+    checked = check_project(REPO, (NECK,), jobs=1)
+    project, document = checked.project, checked.articles[0].document
+    made = [render_office_booklet(document, project.publication, project.theme, project.manuscripts) for _ in range(2)]
+    assert made[0] == made[1]
+
+
+def padding_of(path: Path, lang: str) -> int:
+    """How many pages a booklet was padded with, proving them the notes then blanks, just before
+    its back part, and fewer than the four that would make a whole sheet of nothing."""
+    from pipeline.verify.read_booklet import booklet_pages
+
+    words = labels(Theme.of(REPO), lang)
+    pages = booklet_pages(path, right_to_left=direction(lang) == "rtl")
+    notes = [number for number, text in enumerate(pages) if text.startswith(words.plain("notes-title"))]
+    blanks = [number for number, text in enumerate(pages) if text == ""]
+    back = next(number for number, text in enumerate(pages) if text.startswith(words.plain("about-leaflet")))
+    padding = notes + blanks
+    assert len(pages) % 4 == 0 and len(padding) < 4, (path.name, len(pages), padding)
+    assert padding == list(range(back - len(padding), back)), path.name  # notes first, blanks, then the back part
+    return len(padding)
 
 
 def test_the_pages_it_lacks_are_notes_then_blanks_before_the_back_page(english: Path) -> None:
@@ -99,8 +169,9 @@ def test_nothing_is_printed_within_10_mm_of_the_sheet_s_edge(english: Path) -> N
 
 
 def test_a_right_to_left_booklet_binds_on_the_right(arabic: Path) -> None:
-    order = printed_order(arabic / "output" / "print" / "b12-joint-stiffness.ar.booklet.pdf")
-    assert order == sides(2 * len(order), right_to_left=True) and order[0][0] == 1  # the front on the left
+    order = printed_order(arabic / "output" / "print" / "b12-joint-stiffness.ar.booklet.pdf", "ar")
+    assert_saddle_stitched(order, right_to_left=True)
+    assert order[0][0] == 1  # the front on the left
 
 
 def test_verify_reads_the_booklet_back_and_finds_a_wrong_one(english: Path) -> None:

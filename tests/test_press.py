@@ -11,7 +11,9 @@ import pytest
 from conftest import FIXTURES, REPO, publish
 
 from pipeline.render.preflight import preflight
-from pipeline.render.press import SLUG
+from pipeline.render.press import DEFAULT_PROFILE, SLUG, cmyk_drawing, render_press
+from pipeline.source.publication import PrintOptions
+from pipeline.verify.read_pdf import page_text
 
 NECK = "b12-neck-stiffness"
 BLEED = 3 * 72 / 25.4
@@ -51,7 +53,10 @@ def operators(holder, found: set) -> set:
 @pytest.mark.parametrize("variant", ["press", "large-print.press"])
 def test_a_press_file_is_pdf_x_4_in_cmyk_with_bleed_marks_and_an_output_intent(clean: Path, variant: str) -> None:
     with pikepdf.open(clean / "output" / "print" / f"{NECK}.{variant}.pdf") as pdf:
-        assert str(pdf.open_metadata().get("pdfxid:GTS_PDFXVersion")) == "PDF/X-4"
+        xmp = pdf.open_metadata()
+        assert str(xmp.get("pdfxid:GTS_PDFXVersion")) == "PDF/X-4" and "pdfuaid:part" not in xmp
+        assert pdf.pdf_version == "1.6" and pdf.docinfo.Trapped == "/False"
+        assert str(xmp.get("xmpMM:DocumentID")).startswith("xmp.did:") and str(xmp.get("xmpMM:RenditionClass"))
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
         for page in pdf.pages:
@@ -68,12 +73,46 @@ def test_a_press_file_is_pdf_x_4_in_cmyk_with_bleed_marks_and_an_output_intent(c
             assert marks.startswith(b"q 0 0 0 1 K")  # the crop marks, in black ink alone
 
 
+def test_every_colour_of_a_drawing_becomes_cmyk_and_its_strings_stay_as_written() -> None:
+    drawing = (b"q 0.043137 0.360784 0.670588 rg /Span <</ActualText (says 0 0 1 rg \\) 1 g)>> BDC BT "
+               b"[<0041>-20<0042>] TJ ET EMC\n0 0 0 RG 0.5 g 1 0 0 1 10 10 cm 0.2 0.2 0.2 rg Q")
+    with pikepdf.new() as pdf:
+        before, after = (pikepdf.parse_content_stream(pdf.make_stream(data))
+                         for data in (drawing, cmyk_drawing(drawing, DEFAULT_PROFILE.read_bytes())))
+    assert [str(op) for _, op in after] == ["q", "k", "BDC", "BT", "TJ", "ET", "EMC", "K", "k", "cm", "k", "Q"]
+    assert [list(map(float, operands)) for operands, op in after if str(op) in "kK"] == [
+        [0.9294, 0.6902, 0.0078, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.5], [0.0, 0.0, 0.0, 0.8]]
+    kept = [(operands, str(op)) for operands, op in before if str(op) not in ("rg", "RG", "g")]
+    assert kept == [(operands, str(op)) for operands, op in after if str(op) not in "kK"]
+    assert str(after[2][0][1].ActualText) == "says 0 0 1 rg ) 1 g"
+
+
 def test_a_clean_press_file_passes_preflight_and_verify(clean: Path) -> None:
     assert preflight(clean / "output" / "print" / f"{NECK}.press.pdf") == []
     result = publish("preflight", NECK, project=clean)
     assert result.exit_code == 0 and result.output.endswith("preflighted 2 press files: 0 errors, 0 warnings\n")
     verified = publish("verify", NECK, project=clean)  # web and EPUB were not built: only the press files matter here
     assert "press large print" in verified.output and "[press" not in verified.output, verified.output
+
+
+def test_a_press_file_is_its_digital_leaflet_s_pages_and_follows_the_bleed_alone(clean: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(clean, root)
+    config = root / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("press: true", "press: true\n  bleed: 5mm"), encoding="utf-8")
+    leaflets = {path: path.read_bytes() for path in (root / "output" / "pdf").glob("*.pdf")}
+    result = publish("build", NECK, "--format", "pdf", project=root)
+    assert result.exit_code == 0 and "built 2 files" in result.output, result.output  # the two press files alone
+    assert {path: path.read_bytes() for path in leaflets} == leaflets
+    with pikepdf.open(root / "output" / "print" / f"{NECK}.press.pdf") as press, \
+            pikepdf.open(root / "output" / "pdf" / f"{NECK}.pdf") as digital:
+        assert len(press.pages) == len(digital.pages)
+        for printed, screen in zip(press.pages, digital.pages, strict=True):
+            assert [float(v) for v in printed.obj.TrimBox] == [float(v) for v in screen.obj.MediaBox]
+            assert round(float(printed.obj.TrimBox[0]) - float(printed.obj.BleedBox[0]), 2) == round(5 * 72 / 25.4, 2)
+            assert page_text(printed.obj) == page_text(screen.obj)
+    leaflet, options = (root / "output" / "pdf" / f"{NECK}.pdf").read_bytes(), PrintOptions(press=True)
+    assert render_press(leaflet, options, root / "manuscripts") == render_press(leaflet, options, root / "manuscripts")
 
 
 def test_a_low_resolution_image_fails_the_build_at_the_manuscript_s_image(low_resolution) -> None:

@@ -126,16 +126,6 @@ def render_articles(run: Build, workers) -> Callable[[], None]:
     return lambda: fail_lost(run, finish())
 
 
-def preflight_press_files(run: Build) -> None:
-    """Our preflight of every press file this build wrote: its problems are the build's (an error
-    fails it), at the manuscript's image where they are about one."""
-    for path in sorted(p for p in run.result.written if layout.variant_of(p) in layout.PRESS.values()):
-        name = layout.name_of_print_file(path)
-        document = run.last_good(name)
-        run.result.diagnostics += preflight_diagnostics(run.writer.root, path, run.project.path(name), run.project.root,
-                                                        list(document.images) if document else [])
-
-
 def retire_office_booklets(run: Build) -> None:
     """Remove the office booklets when publication.yaml no longer asks for them: a booklet left in
     output/print/ would be printed from an old version of its leaflet."""
@@ -153,16 +143,24 @@ def fail_lost(run: Build, lost: list[str]) -> None:
 
 def plan_article(run: Build, article: Article) -> list:
     """The article's stale outputs, a task each, so that each is written (and previewed) as soon
-    as it is ready, and an article's two leaflets are laid out side by side."""
+    as it is ready, and an article's two leaflets are laid out side by side; a press file goes
+    with its leaflet, which it is made from."""
     slug, publication = article.slug, run.project.publication
     variants = tuple(v for v in leaflet_variants(run)
                      if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
-    parts = [((), page), *(((variant,), False) for variant in variants)]
+    parts = [((), page), *((group, False) for group in with_press_files(variants))]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
                        file_size(run.project.path(slug)), editions_for(run, slug), run.other_size)
             for variants, page in parts if variants or page]
+
+
+def with_press_files(variants: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The variants in groups: each leaflet with its press file, the rest alone."""
+    pressed = {layout.PRESS.get(v) for v in variants}
+    return [(v, layout.PRESS[v]) if layout.PRESS.get(v) in variants else (v,)
+            for v in variants if v not in pressed]
 
 
 def receive_rendered(run: Build, outcome) -> None:
@@ -182,6 +180,17 @@ def write_rendered(run: Build, slug: str, rendered: Rendered, seconds: float) ->
         run.write(path, content, output_key(run, path, slug), seconds if alone else None)
     for path, bug in sorted(rendered.bugs.items()):
         run.fail_bug(path, bug, [path, layout.download(path)] if layout.is_download_source(path) else [path])
+    for path, problems in sorted(rendered.preflighted.items()):
+        report_preflight(run, path, problems)
+
+
+def report_preflight(run: Build, path: str, problems: list) -> None:
+    """A press file's preflight: its problems are the build's (an error fails it), at the
+    manuscript's image where they are about one."""
+    name = layout.name_of_print_file(path)
+    document = run.last_good(name)
+    run.result.diagnostics += preflight_diagnostics(problems, path, run.project.path(name), run.project.root,
+                                                    list(document.images) if document else [])
 
 
 def booklet_members(run: Build) -> list[tuple[Booklet, list[str]]]:

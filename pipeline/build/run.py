@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline.base.diagnostics import deduplicate
-from pipeline.build.articles import examine, preflight_press_files, render_articles, retire_office_booklets
+from pipeline.build.articles import examine, render_articles, retire_office_booklets
 from pipeline.build.booklets import write_booklets
 from pipeline.build.record import record
 from pipeline.build.replay import forget_account, inputs_key, record_account
@@ -63,7 +63,6 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
                 if "web" in formats and shard is None:
                     write_site(run)
                 leaflets_done()
-            preflight_press_files(run)
             retire_office_booklets(run)
             if "web" in formats and shard is None:
                 write_downloads(run)

@@ -14,16 +14,20 @@ from pipeline.output import layout
 from pipeline.output.editions import Editions
 from pipeline.render.leaflet import render_leaflet
 from pipeline.render.office_booklet import render_office_booklet
+from pipeline.render.preflight import Problem, preflight
 from pipeline.render.press import render_press
 from pipeline.render.web import render_page
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
+
+PRESSED = {press: leaflet for leaflet, press in layout.PRESS.items()}  # the leaflet each press file is made from
 
 
 @dataclass
 class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
     bugs: dict[str, str] = field(default_factory=dict)  # output path -> traceback
+    preflighted: dict[str, list[Problem]] = field(default_factory=dict)  # a press file's path -> its problems
 
 
 @dataclass
@@ -50,24 +54,33 @@ class RenderTask:
         return preload_for_leaflets if self.variants else preload_nothing
 
     def __call__(self) -> Rendered:
-        rendered = Rendered()
+        rendered, made = Rendered(), {}
         for variant in self.variants:
-            attempt(rendered, layout.leaflet(self.slug, variant, self.other_size), lambda v=variant: self.lay_out(v))
+            path = layout.leaflet(self.slug, variant, self.other_size)
+            attempt(rendered, path, lambda v=variant: self.lay_out(v, made))
+            if variant in PRESSED and path in rendered.files:  # preflighted here, in parallel, not by the build
+                rendered.preflighted[path] = preflight(rendered.files[path])
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
                 self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
         return rendered
 
 
-    def lay_out(self, variant: str) -> bytes:
+    def lay_out(self, variant: str, made: dict[str, bytes]) -> bytes:
+        """One output; a press file from its digital leaflet, laid out once for both when this task
+        makes both at the publication's size (`made` keeps what this task laid out)."""
         if variant == layout.OFFICE_BOOKLET:
             return render_office_booklet(self.document, self.publication, self.theme, self.manuscripts, self.editions)
-        pressed = {press: leaflet for leaflet, press in layout.PRESS.items()}
-        if variant in pressed:
-            return render_press(self.document, self.publication, pressed[variant], self.theme, self.manuscripts,
-                                self.editions)
-        return render_leaflet(self.document, self.publication, variant, self.page_size, self.theme,
-                              self.manuscripts, self.editions)
+        if variant in PRESSED:
+            leaflet = made.get(PRESSED[variant]) if self.other_size is None else None
+            leaflet = leaflet or self.leaflet(PRESSED[variant], self.publication.leaflet.page_size)
+            return render_press(leaflet, self.publication.print_, self.manuscripts)
+        made[variant] = self.leaflet(variant, self.page_size)
+        return made[variant]
+
+    def leaflet(self, variant: str, page_size: str) -> bytes:
+        return render_leaflet(self.document, self.publication, variant, page_size, self.theme, self.manuscripts,
+                              self.editions)
 
 
 def attempt(rendered: Rendered, path: str, render) -> None:

@@ -38,8 +38,7 @@ pikepdf = lazy_import("pikepdf")
 
 PRINT = "print"
 STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css"),
-               "booklet": ("leaflet.css", "booklet.css"), "press": ("leaflet.css",),
-               "large-print-press": ("leaflet.css", "large-print.css")}
+               "booklet": ("leaflet.css", "booklet.css")}
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
@@ -55,22 +54,17 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
         return mend(tagged_pdf(pages_of(html, variant, theme, manuscripts_dir)), html, theme)
 
 
-def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path, page_css: str = ""):
-    """The leaflet laid out into pages (WeasyPrint's Document), not yet written; `page_css` adds
-    to the stylesheets (a press file's bleed)."""
-    from weasyprint import CSS  # noqa: PLC0415
-
+def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path):
+    """The leaflet laid out into pages (WeasyPrint's Document), not yet written."""
     warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
-    extra = [CSS(string=page_css, font_config=warm.font_config)] if page_css else []
     return parsed(html, manuscripts_dir.as_uri() + "/", warm.fetcher).render(
-        stylesheets=[*warm.stylesheets[variant], *extra], font_config=warm.font_config, presentational_hints=False)
+        stylesheets=warm.stylesheets[variant], font_config=warm.font_config, presentational_hints=False)
 
 
-def tagged_pdf(pages, variant: str = "pdf/ua-1") -> bytes:
-    """Laid-out pages written as PDF/UA (or another variant, tagged all the same), each run of text
-    stating its characters (pdf_text)."""
+def tagged_pdf(pages) -> bytes:
+    """Laid-out pages written as PDF/UA, each run of text stating its characters (pdf_text)."""
     state_actual_text()
-    return pages.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
+    return pages.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=True)
 
 
 @contextmanager

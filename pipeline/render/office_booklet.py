@@ -13,7 +13,8 @@ from pipeline.base.lazy import lazy_import
 from pipeline.examine.document import Document
 from pipeline.output import layout
 from pipeline.output.editions import Editions
-from pipeline.render.leaflet import collector_paused, leaflet_html, mend, pages_of, tagged_pdf
+from pipeline.render.leaflet import collector_paused, leaflet_html, pages_of, table_body_rows, tagged_pdf
+from pipeline.render.pdf_tags import mend_tags
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
 
@@ -21,31 +22,41 @@ pikepdf = lazy_import("pikepdf")
 
 SHEETS = {"A4": (841.89, 595.28), "letter": (792.0, 612.0)}  # landscape, in points
 VARIANT = layout.OFFICE_BOOKLET
+MOST_PADDING = 3  # pages a booklet may lack: 4 - 1
 
 
 def render_office_booklet(document: Document, publication: Publication, theme: Theme, manuscripts_dir: Path,
                           editions: Editions | None = None) -> bytes:
     paper = publication.print_.booklet_paper(publication.leaflet.page_size)
-    pages = padded_pages(document, publication, layout.OFFICE_PAGES[paper], theme, manuscripts_dir, editions)
-    return impose(pages, SHEETS[paper], direction(document.lang) == "rtl")
+    html, pages = padded_pages(document, publication, layout.OFFICE_PAGES[paper], theme, manuscripts_dir, editions)
+    with pikepdf.open(io.BytesIO(pages)) as pdf:
+        # Only the tags are mended (the footer becomes an artifact, a table's repeated header too),
+        # which verify reads the pages' text by; imposing keeps no links.
+        mend_tags(pdf, table_body_rows(html))
+        return impose(pdf, SHEETS[paper], direction(document.lang) == "rtl")
 
 
 def padded_pages(document: Document, publication: Publication, page_size: str, theme: Theme,
-                 manuscripts_dir: Path, editions: Editions | None) -> bytes:
-    """The leaflet's pages at the booklet's size, laid out again with the pages it lacks when it
-    lacks some (their footers number them with the rest); written once."""
-    def laid_out(padding: int):
-        html = leaflet_html(document, publication, VARIANT, page_size, theme, editions, padding)
-        return html, pages_of(html, VARIANT, theme, manuscripts_dir)
-
+                 manuscripts_dir: Path, editions: Editions | None) -> tuple[str, bytes]:
+    """The leaflet's HTML, and its pages at the booklet's size, in fours: laid out once with the most pages it
+    can lack (a page for notes, two blanks), then those it does not lack taken out. Each starts a
+    page of its own, and only the unnumbered back page follows them, so no other page moves."""
+    html = leaflet_html(document, publication, VARIANT, page_size, theme, editions, MOST_PADDING)
     with collector_paused():
-        html, pages = laid_out(0)
-        padding = -len(pages.pages) % 4
-        if padding:
-            html, pages = laid_out(padding)
-        if len(pages.pages) % 4:
-            raise RuntimeError(f"the booklet has {len(pages.pages)} pages after {padding} were added: not a multiple of 4")
-        return mend(tagged_pdf(pages), html, theme)
+        pages = pages_of(html, VARIANT, theme, manuscripts_dir)
+        first = padding_start(pages.pages)
+        lacking = -(len(pages.pages) - MOST_PADDING) % 4
+        del pages.pages[first + lacking:first + MOST_PADDING]
+        return html, tagged_pdf(pages)
+
+
+def padding_start(pages: list) -> int:
+    """Where the padding pages begin: the notes, then each blank, a page each."""
+    names = ["notes", *(f"blank-{number}" for number in range(1, MOST_PADDING))]
+    found = [next((index for index, page in enumerate(pages) if name in page.anchors), None) for name in names]
+    if found[0] is None or found != list(range(found[0], found[0] + MOST_PADDING)):
+        raise RuntimeError(f"the booklet's padding is not a page each, in order: {dict(zip(names, found, strict=True))}")
+    return found[0]
 
 
 def sides(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
@@ -55,19 +66,26 @@ def sides(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
     return [(right, left) for left, right in order] if right_to_left else order
 
 
-def impose(pdf: bytes, sheet: tuple[float, float], right_to_left: bool) -> bytes:
-    """Two pages to each side of a landscape sheet, each scaled into its half."""
+def impose(source, sheet: tuple[float, float], right_to_left: bool) -> bytes:
+    """Two pages of a PDF (pikepdf's) to each side of a landscape sheet, each scaled into its half."""
     width, height = sheet
-    with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as booklet:
+    with pikepdf.new() as booklet:
         forms = [booklet.copy_foreign(page.as_form_xobject()) for page in source.pages]
         for left, right in sides(len(forms), right_to_left):
             booklet.add_blank_page(page_size=(width, height))
             side = booklet.pages[-1]
             for number, x in ((left, 0.0), (right, width / 2)):
-                side.add_overlay(forms[number - 1], pikepdf.Rectangle(x, 0.0, x + width / 2, height))
+                place(side, forms[number - 1], f"/Page{number}", pikepdf.Rectangle(x, 0.0, x + width / 2, height))
         booklet.docinfo = booklet.copy_foreign(source.docinfo)
         if "/Lang" in source.Root:
             booklet.Root.Lang = source.Root.Lang
         output = io.BytesIO()
         booklet.save(output, deterministic_id=True, compress_streams=True)
         return output.getvalue()
+
+
+def place(side, form, name: str, where) -> None:
+    """Draw a page's form into a rectangle of the side, under a name of our own: pikepdf's
+    add_overlay names it at random, and the same booklet would not be the same bytes twice."""
+    side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+    side.contents_add(side.calc_form_xobject_placement(form, pikepdf.Name(name), where, allow_expand=True))

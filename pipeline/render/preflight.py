@@ -9,6 +9,7 @@ are drawn (under 150 is an error), no text under 6 pt, and no text under 12 pt i
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ MAX_INK = 3.0  # 300 %
 GOOD_PPI, LEAST_PPI = 300, 150
 SMALLEST_TEXT, RICH_BLACK_TEXT = 6.0, 12.0
 RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
+# The operators the checks follow; qpdf leaves the rest (paths, marked content) out of Python.
+CHECKED_OPERATORS = "q Q cm rg RG cs CS k K g G sc scn SC SCN Tf Tm Tj TJ ' \" Do"
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,9 @@ class Walk:
             self.problems.append(Problem(self.page, where, severity, code, message, pixels))
 
 
-def preflight(path: Path) -> list[Problem]:
-    with pikepdf.open(path) as pdf:
+def preflight(pdf_file: Path | bytes) -> list[Problem]:
+    """The problems of a press file, given as its path or its bytes."""
+    with pikepdf.open(io.BytesIO(pdf_file) if isinstance(pdf_file, bytes) else pdf_file) as pdf:
         problems = file_problems(pdf)
         for number, page in enumerate(pdf.pages, start=1):
             walk = Walk(number)
@@ -101,7 +105,7 @@ def draw(holder, state: State, walk: Walk) -> None:
     """Follow a content stream (a page's, or a form's with the state it is drawn in)."""
     stack: list[State] = []
     resources = holder.get("/Resources", {})
-    for operands, operator in pikepdf.parse_content_stream(holder):
+    for operands, operator in pikepdf.parse_content_stream(holder, CHECKED_OPERATORS):
         name = str(operator)
         if name == "q":
             stack.append(State(**vars(state)))
@@ -212,12 +216,11 @@ def scale(matrix: tuple) -> float:
     return math.hypot(matrix[2], matrix[3])
 
 
-def preflight_diagnostics(output: Path, relative: str, manuscript: Path, root: Path,
+def preflight_diagnostics(problems: list[Problem], relative: str, manuscript: Path, root: Path,
                           images: list[str]) -> list[Diagnostic]:
-    """The preflight of the press file at output/`relative`, as located diagnostics (`root`: the
-    project, which diagnostics' paths are relative to)."""
-    return located(preflight(output / relative), f"output/{relative}", manuscript,
-                   manuscript.relative_to(root).as_posix(), images)
+    """The preflight's problems with the press file at output/`relative`, as located diagnostics
+    (`root`: the project, which diagnostics' paths are relative to)."""
+    return located(problems, f"output/{relative}", manuscript, manuscript.relative_to(root).as_posix(), images)
 
 
 def located(problems: list[Problem], shown_as: str, manuscript: Path, shown_manuscript: str,

@@ -1,26 +1,25 @@
 """The print shop's file of a leaflet: PDF/X-4, its pages with bleed, crop marks outside the bleed,
 every colour in CMYK and an output intent with a real CMYK profile.
 
-WeasyPrint lays the leaflet out with its bleed (the `pdf/x-4` variant, tagged as the digital
-leaflet is) and sets TrimBox and BleedBox. The rest is done here with pikepdf, because WeasyPrint
-draws in RGB, marks included: every colour operator and raster image is converted with the
-profile (greys and black as black ink alone, so that text prints from one plate), links are
-removed (a print file has no annotations), the page grows by a slug where our crop marks are
-drawn in black ink, and the profile becomes the output intent."""
+It is made from the digital leaflet's own PDF, not laid out again: bleed moves no line of a
+page, so the pages only grow past the trim (TrimBox where the page was, BleedBox around it).
+Then, with pikepdf, every colour operator and raster image is converted with the profile
+(WeasyPrint draws in RGB; greys and black become black ink alone, so that text prints from one
+plate), links are removed (a print file has no annotations), the page grows again by a slug
+where our crop marks are drawn in black ink, the profile becomes the output intent, and the
+file says it is PDF/X-4 where the leaflet said PDF/UA (PDF 1.6, its XMP identification)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import zlib
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.base.lazy import lazy_import
-from pipeline.examine.document import Document
-from pipeline.output.editions import Editions
-from pipeline.render.leaflet import collector_paused, leaflet_html, mend, pages_of, tagged_pdf
-from pipeline.source.publication import Publication
-from pipeline.source.theme import Theme
+from pipeline.source.publication import PrintOptions
 
 pikepdf = lazy_import("pikepdf")
 
@@ -28,18 +27,13 @@ DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # D
 MARK_LENGTH, MARK_GAP = 14.0, 3.0  # points: a crop mark, and its distance from the bleed
 SLUG = MARK_GAP + MARK_LENGTH + 3.0  # the room beyond the bleed that the marks are drawn in
 COLOUR_OPERATORS = {"rg": "k", "RG": "K", "g": "k", "G": "K"}
+PDF_X_VERSION = "1.6"  # PDF/X-4 is built on PDF 1.6
 
 
-def render_press(document: Document, publication: Publication, variant: str, theme: Theme, manuscripts_dir: Path,
-                 editions: Editions | None = None) -> bytes:
-    """The press file of one leaflet variant ("standard" or "large-print")."""
-    options = publication.print_
-    page_size = publication.leaflet.page_size
-    html = leaflet_html(document, publication, variant, page_size, theme, editions)
-    with collector_paused():
-        pages = pages_of(html, variant, theme, manuscripts_dir, f"@page {{ bleed: {options.bleed}; marks: none }}")
-        pdf = mend(tagged_pdf(pages, "pdf/x-4"), html, theme)
-    return for_press(pdf, profile_bytes(options.profile, manuscripts_dir), "crop" in options.marks)
+def render_press(leaflet: bytes, options: PrintOptions, manuscripts_dir: Path) -> bytes:
+    """The press file of a digital leaflet, from its bytes."""
+    return for_press(leaflet, profile_bytes(options.profile, manuscripts_dir), options.bleed_points,
+                     "crop" in options.marks)
 
 
 def profile_bytes(profile: str | None, manuscripts_dir: Path) -> bytes:
@@ -47,19 +41,43 @@ def profile_bytes(profile: str | None, manuscripts_dir: Path) -> bytes:
     return (manuscripts_dir / profile).read_bytes() if profile else DEFAULT_PROFILE.read_bytes()
 
 
-def for_press(pdf: bytes, profile: bytes, marks: bool) -> bytes:
+def for_press(pdf: bytes, profile: bytes, bleed: float, marks: bool) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as press:
         converted: set = set()
         for page in press.pages:
+            add_bleed(page.obj, bleed)
             drop(page.obj, "/Annots")
             to_cmyk(press, page.obj, profile, converted)
             if marks:
                 draw_crop_marks(press, page)
         drop_link_references(press.Root.get("/StructTreeRoot"))
         press.Root.OutputIntents = pikepdf.Array([output_intent(press, profile)])
+        identify_as_pdf_x(press, hashlib.sha256(pdf).hexdigest())
         output = io.BytesIO()
-        press.save(output, deterministic_id=True, compress_streams=True)
+        press.save(output, deterministic_id=True, compress_streams=True, force_version=PDF_X_VERSION)
         return output.getvalue()
+
+
+def add_bleed(page, bleed: float) -> None:
+    """The trim where the page was, and the page grown past it by the bleed on every side."""
+    x0, y0, x1, y1 = (float(value) for value in page.MediaBox)
+    page.TrimBox = pikepdf.Array([x0, y0, x1, y1])
+    page.MediaBox = page.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+
+
+def identify_as_pdf_x(press, document_id: str) -> None:
+    """PDF/X-4's identification in the XMP, in place of PDF/UA's, and what X-4 asks beside it: a
+    document and version id, a rendition class and the trapping state (here and in the Info)."""
+    with press.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        for key in ("pdfuaid:part", "pdfuaid:rev"):
+            if key in xmp:
+                del xmp[key]
+        xmp["pdfxid:GTS_PDFXVersion"] = "PDF/X-4"
+        xmp["pdf:Trapped"] = "False"
+        xmp["xmpMM:DocumentID"] = f"xmp.did:{document_id[:32]}"
+        xmp["xmpMM:VersionID"] = "1"
+        xmp["xmpMM:RenditionClass"] = "proof:pdf"
+    press.docinfo.Trapped = pikepdf.Name("/False")
 
 
 def to_cmyk(press, holder, profile: bytes, done: set) -> None:
@@ -67,11 +85,11 @@ def to_cmyk(press, holder, profile: bytes, done: set) -> None:
     if holder.objgen in done:
         return
     done.add(holder.objgen)
-    drawing = pikepdf.unparse_content_stream(cmyk_operations(pikepdf.parse_content_stream(holder), profile))
     if holder.get("/Type") == "/Page":
-        holder.Contents = press.make_stream(drawing)
+        pikepdf.Page(holder).contents_coalesce()  # one stream, however many the page had
+        holder.Contents = press.make_stream(cmyk_drawing(holder.Contents.read_bytes(), profile))
     else:
-        holder.write(drawing)
+        holder.write(cmyk_drawing(holder.read_bytes(), profile))
     for _name, xobject in holder.get("/Resources", {}).get("/XObject", {}).items():
         if xobject.get("/Subtype") == "/Form":
             to_cmyk(press, xobject, profile, done)
@@ -80,17 +98,36 @@ def to_cmyk(press, holder, profile: bytes, done: set) -> None:
             image_to_cmyk(xobject, profile)
 
 
-def cmyk_operations(operations, profile: bytes) -> list:
-    found = []
-    for operands, operator in operations:
-        name = str(operator)
-        if name in COLOUR_OPERATORS:
-            values = [float(value) for value in operands]
-            cmyk = grey_to_k(values[0]) if len(values) == 1 else rgb_to_cmyk(tuple(values), profile)
-            found.append(([round(value, 4) for value in cmyk], pikepdf.Operator(COLOUR_OPERATORS[name])))
-        else:
-            found.append((operands, operator))
-    return found
+# WeasyPrint's writer (pydyf) puts a colour's numbers right before its operator, and escapes the
+# parentheses and backslashes of every literal string: so the stream splits into its strings and
+# what lies between them (a span's /ActualText may say "0 0 1 rg"), and in the latter each colour
+# operator is found by its name, its numbers read back from before it. Rewriting the bytes is
+# many times faster than parsing the stream into operators and writing it back.
+LITERAL_STRING = re.compile(rb"(\((?:\\.|[^\\()])*\))")
+COLOUR = re.compile(rb"(?<=\s)(rg|RG|g|G)(?=\s|$)")
+
+
+def cmyk_drawing(drawing: bytes, profile: bytes) -> bytes:
+    """A content stream with every RGB and grey colour as CMYK."""
+    parts = LITERAL_STRING.split(drawing)  # the strings at odd places
+    parts[::2] = [cmyk_between_strings(between, profile) for between in parts[::2]]
+    return b"".join(parts)
+
+
+def cmyk_between_strings(drawing: bytes, profile: bytes) -> bytes:
+    done, start = [], 0
+    for found in COLOUR.finditer(drawing):
+        operator = found[1].decode()
+        count = 1 if operator in "gG" else 3
+        words = drawing[start:found.start()].rsplit(maxsplit=count)  # what came before, then the numbers
+        values = [float(word) for word in words[-count:]]
+        if len(values) != count:
+            raise ValueError(f"{operator} after {len(values)} numbers, not {count}")
+        cmyk = grey_to_k(values[0]) if count == 1 else rgb_to_cmyk(tuple(values), profile)
+        done += [words[0] if len(words) > count else b"", b" ",  # a space where white space was
+                 f"{' '.join(f'{round(value, 4):g}' for value in cmyk)} {COLOUR_OPERATORS[operator]}".encode()]
+        start = found.end()
+    return b"".join(done) + drawing[start:]
 
 
 def grey_to_k(grey: float) -> tuple[float, ...]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.base.diagnostics import Diagnostic, Severity, UsageError
 from pipeline.examine.cache import article_cache
 from pipeline.output import layout
-from pipeline.render.preflight import preflight_diagnostics
+from pipeline.render.preflight import preflight, preflight_diagnostics
 from pipeline.source.project import load_project
 
 
@@ -39,5 +39,6 @@ def preflight_project(root: Path, names: tuple[str, ...] = (), cache_dir: Path |
                                                      "no press file: run publish build"))
                 continue
             result.files.append(relative)
-            result.diagnostics += preflight_diagnostics(project.output, relative, manuscript, project.root, images)
+            result.diagnostics += preflight_diagnostics(preflight(path), relative, manuscript,
+                                                          project.root, images)
     return result
