@@ -45,8 +45,8 @@ def arabic(tmp_path_factory) -> Path:
 
 
 def footer(form) -> str:
-    """A page's running footer: the text outside its tagged content."""
-    return " ".join(run.text for mcid, run in page_runs(form) if mcid is None)
+    """A page's running footer: its text marked as an artifact."""
+    return " ".join(run.text for _, run in page_runs(form) if run.furniture)
 
 
 def footer_number(form, lang: str) -> int | None:

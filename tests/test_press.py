@@ -38,6 +38,14 @@ def low_resolution(tmp_path_factory):
     return with_press(FIXTURES / "base", tmp_path_factory.mktemp("press") / "low")
 
 
+def references_to_annotations(element) -> list:
+    """The structure tree's object references (OBJR: to annotations) under an element."""
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [found for kid in kids if isinstance(kid, pikepdf.Dictionary)
+            for found in ([kid] if kid.get("/Type") == "/OBJR" else references_to_annotations(kid))]
+
+
 def operators(holder, found: set) -> set:
     """Every operator of a page or form and of the forms it draws; and each image's colour space."""
     for _operands, operator in pikepdf.parse_content_stream(holder):
@@ -57,6 +65,7 @@ def test_a_press_file_is_pdf_x_4_in_cmyk_with_bleed_marks_and_an_output_intent(c
         assert str(xmp.get("pdfxid:GTS_PDFXVersion")) == "PDF/X-4" and "pdfuaid:part" not in xmp
         assert pdf.pdf_version == "1.6" and pdf.docinfo.Trapped == "/False"
         assert str(xmp.get("xmpMM:DocumentID")).startswith("xmp.did:") and str(xmp.get("xmpMM:RenditionClass"))
+        assert not references_to_annotations(pdf.Root.StructTreeRoot)  # the links' went with them
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
         for page in pdf.pages:
@@ -107,6 +116,7 @@ def test_a_press_file_is_its_digital_leaflet_s_pages_and_follows_the_bleed_alone
     with pikepdf.open(root / "output" / "print" / f"{NECK}.press.pdf") as press, \
             pikepdf.open(root / "output" / "pdf" / f"{NECK}.pdf") as digital:
         assert len(press.pages) == len(digital.pages)
+        assert references_to_annotations(digital.Root.StructTreeRoot)  # links the press file has not
         for printed, screen in zip(press.pages, digital.pages, strict=True):
             assert [float(v) for v in printed.obj.TrimBox] == [float(v) for v in screen.obj.MediaBox]
             assert round(float(printed.obj.TrimBox[0]) - float(printed.obj.BleedBox[0]), 2) == round(5 * 72 / 25.4, 2)

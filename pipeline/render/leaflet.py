@@ -67,6 +67,13 @@ def tagged_pdf(pages) -> bytes:
     return pages.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=True)
 
 
+def untagged_pdf(pages) -> bytes:
+    """Laid-out pages written without tags, each run of text stating its characters all the same,
+    and the running footer's as an artifact (pdf_text): what verify reads a booklet by."""
+    state_actual_text()
+    return pages.write_pdf(uncompressed_pdf=True)
+
+
 @contextmanager
 def collector_paused():
     """No cycle collection while a leaflet is laid out, one after it. WeasyPrint allocates

@@ -13,8 +13,7 @@ from pipeline.base.lazy import lazy_import
 from pipeline.examine.document import Document
 from pipeline.output import layout
 from pipeline.output.editions import Editions
-from pipeline.render.leaflet import collector_paused, leaflet_html, pages_of, table_body_rows, tagged_pdf
-from pipeline.render.pdf_tags import mend_tags
+from pipeline.render.leaflet import collector_paused, leaflet_html, pages_of, untagged_pdf
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme
 
@@ -28,26 +27,24 @@ MOST_PADDING = 3  # pages a booklet may lack: 4 - 1
 def render_office_booklet(document: Document, publication: Publication, theme: Theme, manuscripts_dir: Path,
                           editions: Editions | None = None) -> bytes:
     paper = publication.print_.booklet_paper(publication.leaflet.page_size)
-    html, pages = padded_pages(document, publication, layout.OFFICE_PAGES[paper], theme, manuscripts_dir, editions)
+    pages = padded_pages(document, publication, layout.OFFICE_PAGES[paper], theme, manuscripts_dir, editions)
     with pikepdf.open(io.BytesIO(pages)) as pdf:
-        # Only the tags are mended (the footer becomes an artifact, a table's repeated header too),
-        # which verify reads the pages' text by; imposing keeps no links.
-        mend_tags(pdf, table_body_rows(html))
         return impose(pdf, SHEETS[paper], direction(document.lang) == "rtl")
 
 
 def padded_pages(document: Document, publication: Publication, page_size: str, theme: Theme,
-                 manuscripts_dir: Path, editions: Editions | None) -> tuple[str, bytes]:
-    """The leaflet's HTML, and its pages at the booklet's size, in fours: laid out once with the most pages it
+                 manuscripts_dir: Path, editions: Editions | None) -> bytes:
+    """The leaflet's pages at the booklet's size, in fours: laid out once with the most pages it
     can lack (a page for notes, two blanks), then those it does not lack taken out. Each starts a
-    page of its own, and only the unnumbered back page follows them, so no other page moves."""
+    page of its own, and only the unnumbered back page follows them, so no other page moves.
+    Written untagged: imposing keeps no structure tree (nor links)."""
     html = leaflet_html(document, publication, VARIANT, page_size, theme, editions, MOST_PADDING)
     with collector_paused():
         pages = pages_of(html, VARIANT, theme, manuscripts_dir)
         first = padding_start(pages.pages)
         lacking = -(len(pages.pages) - MOST_PADDING) % 4
         del pages.pages[first + lacking:first + MOST_PADDING]
-        return html, tagged_pdf(pages)
+        return untagged_pdf(pages)
 
 
 def padding_start(pages: list) -> int:

@@ -30,11 +30,26 @@ def state_actual_text() -> None:
     def draw_text_as_span(stream, textbox, *args, **kwargs):
         if textbox.style["visibility"] != "visible" or not textbox.text:
             return draw_text(stream, textbox, *args, **kwargs)
+        # Untagged (the office booklet), page furniture says what it is here; tagged, mend_tags does.
+        furniture = stream._tags is None and in_page_margin(textbox.style)  # noqa: SLF001
+        if furniture:
+            stream.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Pagination"}))
         stream.begin_marked_content("Span", pydyf.Dictionary({ACTUAL_TEXT: pydyf.String(textbox.text)}))
         try:
             return draw_text(stream, textbox, *args, **kwargs)
         finally:
             stream.end_marked_content()
+            if furniture:
+                stream.end_marked_content()
 
     draw_text_as_span.states_actual_text = True
     draw.draw_text = draw_text_as_span
+
+
+def in_page_margin(style) -> bool:
+    """Whether text with this style is in a page-margin box (@bottom-center...): the running footer."""
+    while style is not None:
+        if (getattr(style, "pseudo_type", None) or "").startswith("@"):
+            return True
+        style = getattr(style, "parent_style", None)
+    return False

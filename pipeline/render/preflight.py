@@ -24,7 +24,8 @@ GOOD_PPI, LEAST_PPI = 300, 150
 SMALLEST_TEXT, RICH_BLACK_TEXT = 6.0, 12.0
 RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
 # The operators the checks follow; qpdf leaves the rest (paths, marked content) out of Python.
-CHECKED_OPERATORS = "q Q cm rg RG cs CS k K g G sc scn SC SCN Tf Tm Tj TJ ' \" Do"
+TEXT_OPERATORS = ("Tf", "Tm", "Tj", "TJ", "'", '"')
+CHECKED_OPERATORS = "q Q cm Do rg RG cs CS k K g G sc scn SC SCN " + " ".join(TEXT_OPERATORS)
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,12 @@ def draw(holder, state: State, walk: Walk) -> None:
             state = stack.pop()
         elif name == "cm":
             state.ctm = multiply(tuple(map(float, operands)), state.ctm)
+        elif name == "Do":
+            drawn(resources.get("/XObject", {}).get(operands[0]), str(operands[0]), state, walk)
+        elif name in TEXT_OPERATORS:
+            text(name, operands, state, walk)
         else:
             colour(name, operands, state, resources, walk)
-            text(name, operands, state, walk)
-            if name == "Do":
-                drawn(resources.get("/XObject", {}).get(operands[0]), str(operands[0]), state, walk)
 
 
 def colour(name: str, operands, state: State, resources, walk: Walk) -> None:

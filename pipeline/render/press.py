@@ -46,11 +46,10 @@ def for_press(pdf: bytes, profile: bytes, bleed: float, marks: bool) -> bytes:
         converted: set = set()
         for page in press.pages:
             add_bleed(page.obj, bleed)
-            drop(page.obj, "/Annots")
+            drop_annotations(press, page.obj)
             to_cmyk(press, page.obj, profile, converted)
             if marks:
                 draw_crop_marks(press, page)
-        drop_link_references(press.Root.get("/StructTreeRoot"))
         press.Root.OutputIntents = pikepdf.Array([output_intent(press, profile)])
         identify_as_pdf_x(press, hashlib.sha256(pdf).hexdigest())
         output = io.BytesIO()
@@ -202,19 +201,23 @@ def draw_crop_marks(press, page) -> None:
     page.contents_add(press.make_stream(marks.encode("ascii")), prepend=False)
 
 
-def drop_link_references(element) -> None:
-    """The structure tree's references to the removed link annotations go with them."""
-    if element is None:
+def drop_annotations(press, page) -> None:
+    """A page's annotations (its links) removed, and the structure tree's references to them: each
+    names the element that refers to it (/StructParent), found in the parent tree."""
+    annotations = list(page.get("/Annots", []))
+    drop(page, "/Annots")
+    tree = press.Root.get("/StructTreeRoot")
+    if tree is None or "/ParentTree" not in tree:
         return
-    kids = element.get("/K")
-    if isinstance(kids, pikepdf.Array):
-        keep = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")]
-        element.K = pikepdf.Array(keep)
-        for kid in keep:
-            if isinstance(kid, pikepdf.Dictionary):
-                drop_link_references(kid)
-    elif isinstance(kids, pikepdf.Dictionary):
-        drop_link_references(kids)
+    parents = pikepdf.NumberTree(tree.ParentTree)
+    for annotation in annotations:
+        if "/StructParent" not in annotation or int(annotation.StructParent) not in parents:
+            continue
+        element = parents[int(annotation.StructParent)]
+        kids = element.K if isinstance(element.get("/K"), pikepdf.Array) else [element.get("/K")]
+        element.K = pikepdf.Array([kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary)
+                                                              and kid.get("/Obj") == annotation)])
+        del parents[int(annotation.StructParent)]
 
 
 def drop(dictionary, key: str) -> None:
@@ -223,13 +226,20 @@ def drop(dictionary, key: str) -> None:
 
 
 def output_intent(press, profile: bytes):
-    stream = press.make_stream(profile)
-    stream.N = 4
+    stream = press.make_stream(compressed(profile))
+    stream.Filter, stream.N = pikepdf.Name.FlateDecode, 4  # written as it is: qpdf leaves Flate streams alone
     return press.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, DestOutputProfile=stream,
         OutputConditionIdentifier=pikepdf.String("CMYK"), Info=pikepdf.String(profile_name(profile))))
 
 
+@lru_cache(maxsize=4)
+def compressed(profile: bytes) -> bytes:
+    """The profile compressed once a process, not once a file (a profile is 0.1-1 MB)."""
+    return zlib.compress(profile)
+
+
+@lru_cache(maxsize=4)
 def profile_name(profile: bytes) -> str:
     from PIL import ImageCms  # noqa: PLC0415
 

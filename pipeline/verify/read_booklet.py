@@ -3,7 +3,7 @@
 Each side of a sheet draws two pages of the booklet as form XObjects, left and right; the
 saddle-stitch order (render/office_booklet.sides) says which page each one is. The pages keep
 the leaflet's marked content, each run of text stating its /ActualText, so the text is read as
-written, top down (top_down); runs outside tagged content (the running footer) are left out. The booklet has no
+written, top down (top_down); runs in artifacts (the running footer) are left out. The booklet has no
 structure tree (imposition cannot keep one), so verify checks that every element the article
 must show is there, in order, in this text."""
 
@@ -27,7 +27,7 @@ def booklet_pages(path: Path, right_to_left: bool) -> list[str]:
             if len(forms) != 2:
                 raise ValueError(f"a side of the sheet draws {len(forms)} pages, not 2")
             for number, form in zip((left, right), forms, strict=True):
-                pages[number] = join_lines(lines_of(top_down([run for mcid, run in page_runs(form) if mcid is not None])))
+                pages[number] = join_lines(lines_of(top_down([run for _, run in page_runs(form) if not run.furniture])))
     return [pages[number] for number in sorted(pages)]
 
 
