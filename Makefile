@@ -9,9 +9,11 @@ BENCH_RUNS ?= 3
 export BENCH_ARTICLES BENCH_RUNS
 # Debian packages the pipeline needs: WeasyPrint's text stack and fast font subsetter,
 # fonts, Java for EPUBCheck, poppler for looking at PDF pages, Chromium for the browser tests,
-# and Ghostscript's ICC profiles (libgs-common): the press files' default CMYK profile.
+# Ghostscript's ICC profiles (libgs-common): the press files' default CMYK profile; and liblouis with
+# its tables and Python binding, for the braille files.
 SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libgs-common \
-	fonts-liberation2 fonts-noto-core fonts-noto-cjk fontconfig default-jre-headless poppler-utils chromium
+	fonts-liberation2 fonts-noto-core fonts-noto-cjk fontconfig default-jre-headless poppler-utils chromium \
+	liblouis20 liblouis-data python3-louis
 
 BIN := $(VENV)/bin
 PUBLISH := $(BIN)/publish
@@ -19,6 +21,10 @@ INSTALLED := $(VENV)/.installed
 # Ace by DAISY and the Nu HTML Checker, from npm with install scripts off: nothing downloads a
 # browser or a Java runtime (Ace drives Debian's Chromium, the checker runs on Debian's Java).
 TOOLS_INSTALLED := tools/node_modules/.installed
+# liblouis's Python binding (one ctypes module over liblouis20) comes only with Debian's
+# python3-louis, for Debian's Python: linked into the environment, as no wheel of it exists.
+LOUIS ?= /usr/lib/python3/dist-packages/louis
+LOUIS_LINKED := $(VENV)/.louis-linked
 
 .DEFAULT_GOAL := help
 .PHONY: help all setup system-packages check build verify lint test quick bench clean
@@ -29,7 +35,7 @@ help: ## Show this help
 
 all: setup check build verify ## Set up if needed, then check, build and verify everything
 
-setup: system-packages $(INSTALLED) $(TOOLS_INSTALLED) ## Install system packages (as root), the Python environment and the checkers
+setup: system-packages $(INSTALLED) $(LOUIS_LINKED) $(TOOLS_INSTALLED) ## Install system packages (as root), the Python environment and the checkers
 
 system-packages:
 	@VENV="$(VENV)" scripts/system-packages.sh $(SYSTEM_PACKAGES)
@@ -38,6 +44,11 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(LOUIS_LINKED): $(INSTALLED)
+	ln -sfn $(LOUIS) "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/louis"
+	$(BIN)/python -c 'import louis; louis.version()'
 	@touch $@
 
 $(TOOLS_INSTALLED): tools/package.json tools/package-lock.json

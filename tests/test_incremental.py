@@ -56,6 +56,7 @@ def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(bui
     assert "web/pagefind/pagefind-entry.json" in search_index  # the page's words are indexed again
     assert not any(p.startswith("web/pagefind/pagefind.js") for p in search_index)  # unchanged bytes stay put
     assert [p for p in written if p not in search_index] == [
+        f"braille/{NECK}.brf", f"braille/{NECK}.pef",
         "epub/vitamin-b12.epub",
         f"pdf/{NECK}.large-print.pdf", f"pdf/{NECK}.pdf",
         "web/b12-neck-stiffness.html",
@@ -180,12 +181,13 @@ def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Pa
     result = publish("build", "--report", str(report), project=built)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == f"wrote output/web/{JOINT}.html"  # the page first; the leaflets while the site is made
+    assert lines[:3] == [f"wrote output/braille/{JOINT}.brf", f"wrote output/braille/{JOINT}.pef",
+                         f"wrote output/web/{JOINT}.html"]  # the page and braille first; the leaflets while the site is made
     assert {f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf"} < set(lines)
     data = json.loads(report.read_text())
     assert lines[-1] == f"built {len(data['written'])} files, {len(data['up_to_date'])} up to date, 0 failed"
-    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 8 and data["failed"] == {}
-    assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 15  # 12; A–Z, search page, script
+    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 10 and data["failed"] == {}
+    assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 19  # 16; A–Z, search page, script
     assert set(data["seconds"]) == {JOINT}
     assert all(0 < mb < 1000 for mb in data["peak_memory_mb"].values())
 
@@ -236,7 +238,7 @@ def cli_build(root: Path, *args: str, epoch: str = SOURCE_DATE_EPOCH) -> tuple[s
 
 def test_a_build_with_nothing_to_do_tells_the_last_account_again_without_importing_a_stage(built: Path) -> None:
     replayed, imported = cli_build(built)
-    assert imported == [] and replayed.endswith("built 0 files, 33 up to date, 0 failed\nexit 0"), replayed
+    assert imported == [] and replayed.endswith("built 0 files, 39 up to date, 0 failed\nexit 0"), replayed
     (built / "output" / ".cache" / "build.json").unlink()
     full, imported = cli_build(built)
     assert imported == list(STAGES) and full == replayed  # the same words as a build that looks at everything

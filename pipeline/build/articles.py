@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from pipeline.base.braille import table_for, translator_version
 from pipeline.base.progress import Event
 from pipeline.build.result import HAS_ERRORS, LOST
 from pipeline.build.state import Build
@@ -108,6 +109,8 @@ def editions_for(run: Build, name: str) -> Editions:
 
 
 def output_key(run: Build, path: str, slug: str) -> str:
+    if path.startswith(layout.BRAILLE):
+        return braille_key(run, run.articles[slug])
     return page_key(run, slug) if path == layout.page(slug) else leaflet_key(run, slug, layout.variant_of(path))
 
 
@@ -149,11 +152,25 @@ def plan_article(run: Build, article: Article) -> list:
     variants = tuple(v for v in leaflet_variants(run)
                      if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
-    parts = [((), page), *((group, False) for group in with_press_files(variants))]
+    braille = tuple(path for path in layout.braille(slug) if has_braille(run, article)
+                    and run.stale(path, braille_key(run, article)))  # each asked once: one may be up to date
+    parts = [((), page, braille), *((group, False, ()) for group in with_press_files(variants))]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
-                       file_size(run.project.path(slug)), editions_for(run, slug), run.other_size)
-            for variants, page in parts if variants or page]
+                       file_size(run.project.path(slug)), editions_for(run, slug), run.other_size, braille)
+            for variants, page, braille in parts if variants or page or braille]
+
+
+def has_braille(run: Build, article: Article) -> bool:
+    """Whether this build makes the article's braille: asked for, in a language with a table."""
+    return "braille" in run.formats and table_for(article.document.lang, run.project.publication.braille.tables) is not None
+
+
+def braille_key(run: Build, article: Article) -> str:
+    options = run.project.publication.braille
+    return keys.braille_key(run.key_of(article.slug), keys.files_key(run.project.theme.label_files),  # its words
+                            table_for(article.document.lang, options.tables) or "", (options.cells, options.lines),
+                            translator_version())
 
 
 def with_press_files(variants: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -12,6 +12,7 @@ from pipeline.examine.document import Document
 from pipeline.examine.run import preload_for_check
 from pipeline.output import layout
 from pipeline.output.editions import Editions
+from pipeline.render.braille import render_braille
 from pipeline.render.leaflet import render_leaflet
 from pipeline.render.office_booklet import render_office_booklet
 from pipeline.render.preflight import Problem, preflight
@@ -47,6 +48,7 @@ class RenderTask:
     size: int = 0
     editions: Editions | None = None
     other_size: str | None = None  # page_size, when it is not the publication's: the leaflets' file names say it
+    braille: tuple[str, ...] = ()  # the braille files to make (layout.braille: those that are stale)
 
     @property
     def preload(self):
@@ -63,7 +65,15 @@ class RenderTask:
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
                 self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
+        if self.braille:
+            attempt_together(rendered, layout.braille(self.slug), self.braille_files, self.braille)
         return rendered
+
+    def braille_files(self) -> tuple[bytes, bytes]:
+        files = render_braille(self.document, self.publication, self.theme)
+        if files is None:
+            raise ValueError(f"no braille table for {self.document.lang}: the build asked for braille all the same")
+        return files
 
 
     def lay_out(self, variant: str, made: dict[str, bytes]) -> bytes:
@@ -91,6 +101,17 @@ def attempt(rendered: Rendered, path: str, render) -> None:
         raise
     except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
         rendered.bugs[path] = traceback.format_exc()
+
+
+def attempt_together(rendered: Rendered, paths: list[str], render, wanted: tuple[str, ...]) -> None:
+    """Render outputs made together (`render` returns them in the order of `paths`) and keep the
+    `wanted` ones; a bug in it is each one's."""
+    try:
+        rendered.files.update((path, made) for path, made in zip(paths, render(), strict=True) if path in wanted)
+    except LIMIT_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
+        rendered.bugs.update(dict.fromkeys(wanted, traceback.format_exc()))
 
 
 def preload_for_build() -> None:

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.base.braille import table_for
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
 from pipeline.check.translations import currency, currency_diagnostics, read_lock, structure_problems
 from pipeline.examine.article import Article
@@ -147,8 +148,9 @@ def link_problems(project: Project, examined: dict[str, Article]) -> dict[str, l
 
 
 def label_problems(project: Project, article: Article) -> list[Diagnostic]:
-    """A language the theme has no words for: its pages print those words in English. A translation
-    whose language has no feedback line: its pages print the line as written."""
+    """A language the theme has no words for: its pages print those words in English. A language
+    without a braille table: no braille files. A translation whose language has no feedback line:
+    its pages print the line as written."""
     reporter = Reporter(project.path(article.slug), project.root)
     missing = labels(project.theme, article.lang).missing if article.lang else []
     if missing:
@@ -156,6 +158,10 @@ def label_problems(project: Project, article: Article) -> list[Diagnostic]:
         reporter.warning(article.lang_position, "labels", f"styles/labels.yaml has no '{article.lang}' words for: "
                          f"{shown}; they are printed in English", f"add them under '{article.lang}:' in styles/labels.yaml")
     publication = project.publication
+    if article.lang and publication and table_for(article.lang, publication.braille.tables) is None:
+        reporter.warning(article.lang_position, "braille-table", f"no braille table for '{article.lang}': this "
+                         "article has no braille files", f"name a liblouis table for it in publication.yaml, under "
+                         f"braille: tables: {{{article.lang}: ...}}")
     if split_name(article.slug)[1] and article.lang and publication and publication.feedback_in(article.lang) is None:
         reporter.warning(article.lang_position, "feedback-translation", f"publication.yaml has no feedback line in "
                          f"'{article.lang}'; this translation prints it as written",

@@ -60,7 +60,7 @@ def publication_digest(publication, manuscripts: Path) -> str:
     """publication.yaml without the parts an article's outputs do not use (the booklets and the
     print options, whose outputs have keys of their own, and the grade target, which only warns),
     plus the logo file it prints."""
-    shared = publication.model_dump(mode="json", exclude={"booklets", "readability", "print_"})
+    shared = publication.model_dump(mode="json", exclude={"booklets", "readability", "print_", "braille"})
     return digest(shared, file_digest(manuscripts / publication.logo) if publication.logo else None)
 
 
@@ -89,6 +89,12 @@ def editions_part(editions) -> list:
 def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions, press: dict | None = None) -> str:
     """A leaflet's (press: a press file's bleed, marks and profile's digest)."""
     return digest(article, theme, page_size, variant, editions_part(editions), *([press] if press else []))
+
+
+def braille_key(article: str, words: str, table: str, geometry: tuple[int, int], translator: str) -> str:
+    """An article's braille files (words: the theme's labels, all of the theme it prints;
+    translator: liblouis's version, whose tables change its cells)."""
+    return digest(article, words, table, list(geometry), translator)
 
 
 def page_key(article: str, theme: str, downloads: list, editions) -> str:

@@ -18,7 +18,9 @@ TEMPORARY = ".tmp"  # half-written files live here, never beside the outputs
 LOCK = ".lock"
 CACHE = ".cache"  # the document cache (or --cache-dir)
 BUILD_STAMP = "build.json"  # in the cache folder: the last build's inputs key and account, told again by a no-op
-FORMATS = ("web", "pdf", "epub")
+FORMATS = ("web", "pdf", "epub", "braille")
+BRAILLE = "braille/"  # an article's braille: <name>.brf (ASCII braille) and <name>.pef (Unicode braille)
+BRAILLE_FILES = ("brf", "pef")
 
 # Ids. The templates give their own parts (parts.html names a part and its heading "<part>-title")
 # and pages these; pandoc's reader (convert/lua/fragments.lua) renames an author's id that would
@@ -220,7 +222,12 @@ def article_outputs(slug: str) -> list[str]:
     leaflets = [leaflet(slug, variant) for variant in VARIANTS]
     other_sizes = [leaflet(slug, variant, size) for variant in VARIANTS for size in PAGE_SIZES]
     printed = [leaflet(slug, variant) for variant in PRINT_FILES]
-    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes, *printed]
+    return [page(slug), *leaflets, *(download(path) for path in leaflets), *other_sizes, *printed, *braille(slug)]
+
+
+def braille(name: str) -> list[str]:
+    """An article's braille files: braille/<name>.brf and braille/<name>.pef."""
+    return [f"{BRAILLE}{name}.{kind}" for kind in BRAILLE_FILES]
 
 
 def reference_id(key: str) -> str:

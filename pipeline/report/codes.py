@@ -83,12 +83,14 @@ FAMILIES = {
         "translation-accept": "A translation cannot be accepted",
         "feedback-translation": "publication.yaml has no feedback line in the article's language",
         "labels": "styles/labels.yaml has no words in the article's language",
+        "braille-table": "No braille table for the article's language: no braille files",
     }),
     "project": ("publication.yaml agrees with the project", {
         "duplicate-booklet": "Two booklets have one id",
         "unknown-manuscript": "A booklet names a manuscript that does not exist",
         "logo": "The logo is not a file inside manuscripts/",
         "profile": "The print profile is not a CMYK ICC profile inside manuscripts/",
+        "braille-table-unknown": "publication.yaml names a braille table liblouis does not have",
     }),
     "print": ("the press files pass preflight", {
         "preflight-missing": "A press file publish preflight was asked to read is not there",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.base.braille import table_exists
 from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError, has_errors
 from pipeline.base.languages import problem_with
 from pipeline.output.keys import article_digest, file_digest, publication_digest
@@ -152,6 +153,7 @@ def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, 
         check_booklets(publication, yaml, slugs, reporter)
         check_logo(publication, yaml, folder, reporter)
         check_profile(publication, yaml, folder, reporter)
+        check_braille_tables(publication, yaml, reporter)
     return publication, reporter.diagnostics
 
 
@@ -215,6 +217,15 @@ def check_profile(publication: Publication, yaml, folder: Path, reporter: Report
     elif icc_colour_space(path) != "CMYK":
         reporter.error(where, "profile", f"profile '{profile}' is not a CMYK ICC profile",
                        "ask the print shop for theirs, e.g. a FOGRA39 or GRACoL profile")
+
+
+def check_braille_tables(publication: Publication, yaml, reporter: Reporter) -> None:
+    """A braille table publication.yaml names must be one liblouis has."""
+    for lang, table in publication.braille.tables.items():
+        if not table_exists(table):
+            reporter.error(yaml.position(("braille", "tables", lang)), "braille-table-unknown",
+                           f"liblouis has no braille table '{table}' (for '{lang}')",
+                           "name one of /usr/share/liblouis/tables/, e.g. en-ueb-g1.ctb")
 
 
 def icc_colour_space(path: Path) -> str | None:

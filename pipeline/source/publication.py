@@ -155,6 +155,15 @@ class PrintOptions(Model):
         return float(number) * POINTS[unit]
 
 
+class BrailleOptions(Model):
+    """How the braille files are made."""
+
+    tables: dict[LanguageTag, Text] = Field({}, description="A liblouis table per language, over the pipeline's "
+                                            "choice (`en: en-ueb-g1.ctb` for uncontracted English).")
+    cells: int = Field(40, ge=20, le=60, description="Cells a braille line holds.")
+    lines: int = Field(25, ge=10, le=50, description="Lines a braille page holds, its page number's included.")
+
+
 class Booklet(Model):
     """An EPUB that bundles several articles."""
 
@@ -206,6 +215,7 @@ class Publication(Model):
     logo: Text | None = Field(None, description="Image in manuscripts/ printed at the top of leaflets.")
     leaflet: LeafletOptions = LeafletOptions()
     print_: PrintOptions = Field(PrintOptions(), alias="print")
+    braille: BrailleOptions = BrailleOptions()
     readability: Readability = Readability()
     review: ReviewPolicy = ReviewPolicy()
     limits: Limits = Limits()

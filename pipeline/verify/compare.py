@@ -119,19 +119,21 @@ def elements_in_order(expected: Reading) -> list[tuple[str, str]]:
     return [(name, text) for name, text in found if text]
 
 
-def compare_in_order(article: str, format_: str, expected: Reading, text: str) -> Comparison:
-    """A format without structure (the office booklet): each element's text must be in the
-    format's text, after the one before it; white space aside, which imposition's reading of
-    table rows and lines cannot keep."""
+def compare_in_order(article: str, format_: str, expected: Reading, text: str, reading=None) -> Comparison:
+    """A format without structure (the office booklet, braille): each element's text must be in
+    the format's text, after the one before it; white space aside, which imposition's reading of
+    table rows and lines cannot keep. `reading` gives what an element reads as in the format
+    (braille: as it reads back from its own cells)."""
     result, flat, cursor = Comparison(article, format_), squeezed(normalise(text)), 0
     for element, want in elements_in_order(expected):
-        place = flat.find(squeezed(want), cursor)
+        wanted = squeezed(reading(want) if reading else want)
+        place = flat.find(wanted, cursor)
         result.checked += 1
         if place < 0:
-            got = "not there" if flat.find(squeezed(want)) < 0 else "there, but out of order"
+            got = "not there" if flat.find(wanted) < 0 else "there, but out of order"
             result.differences.append(Difference(article, format_, element, *excerpts(want, got)))
         else:
-            cursor = place + len(squeezed(want))
+            cursor = place + len(wanted)
     return result
 
 

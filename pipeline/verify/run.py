@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.base.braille import table_for
 from pipeline.base.languages import direction
 from pipeline.distribute.pool import Workers, preload_nothing, raise_bug
 from pipeline.examine.article import Article
@@ -17,6 +18,7 @@ from pipeline.source.publication import booklets_of
 from pipeline.source.theme import Theme, labels
 from pipeline.verify.compare import Comparison, Difference, compare, compare_in_order
 from pipeline.verify.read_booklet import booklet_pages
+from pipeline.verify.read_braille import as_spaced, braille_cells, element_cells, reads_back
 from pipeline.verify.read_html import parse_page, read_article
 from pipeline.verify.read_pdf import SectionHeadings, read_leaflet
 
@@ -55,6 +57,7 @@ class VerifyTask:
     size: int = 0
     office_booklet: bool = False  # publication.yaml asks for print/<name>.booklet.pdf
     press: bool = False  # and for print/<name>.press.pdf and <name>.large-print.press.pdf
+    braille_table: str | None = None  # the article's braille table: braille/<name>.brf is there to read
 
     @property
     def slug(self) -> str:
@@ -67,6 +70,8 @@ class VerifyTask:
         if self.press:
             comparisons += [verify_press_file(self.article, self.output, self.theme, variant)
                             for variant in layout.PRESS.values()]
+        if self.braille_table:
+            comparisons.append(verify_braille_file(self.article, self.output, self.braille_table))
         return comparisons
 
 
@@ -85,7 +90,8 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
     limit = project.publication.limits.seconds_per_article
     tasks = [VerifyTask(article, project.output, project.theme,
                         [booklet.id for booklet, members in booklets if article.slug in members], limit,
-                        office_booklet=project.publication.print_.booklet, press=project.publication.print_.press)
+                        office_booklet=project.publication.print_.booklet, press=project.publication.print_.press,
+                        braille_table=table_for(article.lang, project.publication.braille.tables))
              for article in checked.good]
     found: dict[str, list[Comparison]] = {}
 
@@ -139,6 +145,22 @@ def verify_print_file(article: Article, output: Path, variant: str) -> Compariso
     except (OSError, ValueError) as error:
         return missing_file(article, format_, output, relative, f"unreadable: {error}")
     return compare_in_order(article.slug, format_, article.expected, " ".join(pages))
+
+
+def verify_braille_file(article: Article, output: Path, table: str) -> Comparison:
+    """The BRF reads back, and holds every element the article must show, in order, each in its
+    own braille (read_braille)."""
+    relative, format_ = layout.braille(article.slug)[0], "braille"
+    if not (output / relative).is_file():
+        return missing_file(article, format_, output, relative, "missing")
+    try:
+        cells = braille_cells(output / relative, table)
+    except (OSError, ValueError) as error:
+        return missing_file(article, format_, output, relative, f"unreadable: {error}")
+    if not reads_back(cells, table):
+        return missing_file(article, format_, output, relative, f"does not read back with {table}")
+    return compare_in_order(article.slug, format_, article.expected, as_spaced(cells),
+                            lambda want: element_cells(want, table))
 
 
 def verify_press_file(article: Article, output: Path, theme: Theme, variant: str) -> Comparison:

@@ -1,9 +1,10 @@
 """make bench: our build against the plain toolchain, a warm-WeasyPrint floor and Typst, in one run.
 
 Environment: BENCH_ARTICLES (100), BENCH_RUNS (3), BENCH_JOBS (cores), BENCH_SCENARIOS
-(comma-separated subset of: plain, ours, floor, typst, one-worker, print, make-all, review, serve,
-search, cluster, shards, scale). print times a cold build with the office booklets, and one with
-the booklets and the press files, against one without. make-all is a cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
+(comma-separated subset of: plain, ours, floor, typst, one-worker, print, braille, make-all, review,
+serve, search, cluster, shards, scale). print times a cold build with the office booklets, and one
+with the booklets and the press files, against one without; braille a cold build with the braille
+files against one without them (their share of the build). make-all is a cold `check`, `build` and `verify` in a row (what `make all` runs), against the cold build
 alone, counting the pandoc conversions the three commands make between them. serve times edits
 with `publish serve` running (serve_bench.py), beside ours' one-shot edit; search times Pagefind's
 index and a first search's download (search_bench.py); cluster, shards and scale run builds on
@@ -33,8 +34,8 @@ from toolchains import floor_run, plain_run, prepare_leaflet_html, typst_run
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISH = Path(sys.executable).parent / "publish"
-SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "print", "make-all", "review", "serve", "search",
-             "cluster", "shards")  # and "scale", only when named
+SCENARIOS = ("plain", "ours", "floor", "typst", "one-worker", "print", "braille", "make-all", "review", "serve",
+             "search", "cluster", "shards")  # and "scale", only when named
 VERSIONS = 20  # commits in the review scenario's history, each raising every article's version
 
 
@@ -45,11 +46,13 @@ def timed(action) -> float:
     return time.perf_counter() - started
 
 
-def publish_build(root: Path, jobs: int, report: Path | None = None, allow_errors: bool = False) -> None:
-    """A build; `allow_errors`: exit 1 too (the press files' preflight refuses the corpus's
-    low-resolution pictures, as a print shop would), but never a bug."""
+def publish_build(root: Path, jobs: int, report: Path | None = None, allow_errors: bool = False,
+                  formats: str | None = None) -> None:
+    """A build (of `formats`, else of everything); `allow_errors`: exit 1 too (the press files'
+    preflight refuses the corpus's low-resolution pictures, as a print shop would), but never a bug."""
     command = [str(PUBLISH), "build", "--project", str(root), "--jobs", str(jobs)]
     command += ["--report", str(report)] if report else []
+    command += ["--format", formats] if formats else []
     done = subprocess.run(command, stdout=subprocess.DEVNULL, env={**os.environ, "CI": "1"})
     if done.returncode not in ((0, 1) if allow_errors else (0,)):
         raise SystemExit(f"publish build exited {done.returncode}")
@@ -89,6 +92,14 @@ def with_print(root: Path, printed: Path, jobs: int) -> dict:
         times[f"cold {name}"] = timed(lambda: publish_build(printed, jobs, allow_errors=True))
     shutil.rmtree(root / "output", ignore_errors=True)
     return {"cold without": timed(lambda: publish_build(root, jobs)), **times}
+
+
+def with_braille(root: Path, jobs: int) -> dict:
+    """Cold builds of the corpus without its braille files and with them: braille's share of a build."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    without = timed(lambda: publish_build(root, jobs, formats="web,pdf,epub"))
+    shutil.rmtree(root / "output", ignore_errors=True)
+    return {"cold without": without, "cold with": timed(lambda: publish_build(root, jobs))}
 
 
 def timed_edit(root: Path, slug: str, jobs: int) -> float:
@@ -188,6 +199,8 @@ def main() -> None:
                 results["one-worker"].append(ours(root, 1, slugs))
             if "print" in wanted:
                 results["print"].append(with_print(root, Path(scratch) / "print" / "project", jobs))
+            if "braille" in wanted:
+                results["braille"].append(with_braille(root, jobs))
             if "floor" in wanted:
                 results["floor"].append({"cold": timed(lambda: floor_run(root, leaflets, jobs))})
             if "review" in wanted:
@@ -239,6 +252,9 @@ def summarise(results: dict, count: int, jobs: int, runs: int) -> dict:
             seconds["print cold with booklets"] / seconds["print cold without"], 3)
         ratios["cold build with booklets and press files / without"] = round(
             seconds["print cold with print"] / seconds["print cold without"], 3)
+    if "braille cold with" in seconds:
+        ratios["braille's share of a cold build"] = round(
+            1 - seconds["braille cold without"] / seconds["braille cold with"], 3)
     if "ours noop" in seconds:
         ratios["no-op told again / no-op looking at every key"] = round(seconds["ours noop"] / seconds["ours noop every key"], 3)
     if "ours edit" in seconds:
