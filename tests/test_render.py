@@ -187,7 +187,8 @@ def test_leaflet_carries_contact_dates_formats_and_feedback(built_samples: Path,
     with pdfplumber.open(pdf_path(built_samples, slug)) as pdf:
         text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     for expected in ("Published: 20 November 2026", "Phone: 01632 960 418", "leaflets@riverside-clinic.example",
-                     "also available in large print, on the web and as an e-book",
+                     "Other formats of this leaflet: large print, braille and e-book.",
+                     "If you need it in another format or language, contact us:",
                      "Tell us what you think of this leaflet", "Medical disclaimer"):
         assert expected in text, expected
 

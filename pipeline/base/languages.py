@@ -11,6 +11,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date
+from babel.lists import format_list
 
 WELL_FORMED = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -114,3 +115,9 @@ def long_date(value: datetime.date, lang: str) -> str:
     an article prints, in every format, its references' access dates included."""
     found = language(lang)
     return format_date(value, format="long", locale=found.babel_locale if found else "en")
+
+
+def listed(items: list[str], lang: str) -> str:
+    """Items joined as the language lists them ("large print, braille and e-book")."""
+    found = language(lang)
+    return format_list(items, locale=found.babel_locale if found else "en")

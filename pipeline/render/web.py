@@ -9,6 +9,7 @@ from pipeline.examine.document import Document
 from pipeline.output import layout
 from pipeline.output.editions import Editions
 from pipeline.render.html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
+from pipeline.render.statement import other_formats
 from pipeline.source.links import resolver, with_fragment
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme, environment, labels
@@ -26,12 +27,12 @@ class Download:
 def render_page(document: Document, publication: Publication, downloads: list[Download], theme: Theme,
                 editions: Editions | None = None) -> str:
     """One article's page, in web/ (a source) or web/<lang>/ (a translation)."""
-    here = layout.page(document.slug)
+    here, words = layout.page(document.slug), labels(theme, document.lang)
     editions = editions or Editions(document.slug)
     return environment(theme, WEB).get_template("article.html").render(
         doc=document, publication=publication, lang=document.lang, dir=direction(document.lang),
         downloads=[replace(d, href=layout.link(d.href, here)) for d in downloads],
-        canonical=document.url, labels=labels(theme, document.lang), editions=editions,
+        canonical=document.url, labels=words, editions=editions, formats=other_formats(document.lang, publication, words),
         site=site_links(here, document.lang, layout.split_name(document.slug)[1]),
         body=web_html(document.body, here), summary=web_html(document.summary.html, here),
         key_points=[(point.title.html, web_html(point.text.html, here)) for point in document.key_points],
