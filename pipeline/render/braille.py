@@ -53,7 +53,7 @@ class Block:
     space_before: bool = False
 
 
-def braille_blocks(document: Document, publication: Publication, labels: Labels, table: str) -> list[Block]:
+def braille_blocks(document: Document, publication: Publication, words: Labels, table: str) -> list[Block]:
     """The leaflet's parts in reading order, in braille."""
     def brl(text: str) -> str:
         # The text as verify reads every format (quotes straight, ligatures apart): one braille for both.
@@ -66,19 +66,19 @@ def braille_blocks(document: Document, publication: Publication, labels: Labels,
         return print_html(html, publication.base_url)
 
     blocks = [Block(brl(document.title.text), 0, 0, centred=True)]
-    blocks += [heading(labels.plain("summary")), *body_blocks(printed(document.summary.html), brl, labels)]
+    blocks += [heading(words.plain("summary")), *body_blocks(printed(document.summary.html), brl, words)]
     if document.key_points:
-        blocks.append(heading(labels.plain("key-points")))
+        blocks.append(heading(words.plain("key-points")))
         blocks += [Block(brl(f"{text_of(printed(point.title.html))}. {text_of(printed(point.text.html))}"), 0, 2)
                    for point in document.key_points]
-    blocks += body_blocks(printed(document.body), brl, labels)
+    blocks += body_blocks(printed(document.body), brl, words)
     if document.faq:
-        blocks.append(heading(labels.plain("faq")))
+        blocks.append(heading(words.plain("faq")))
         for item in document.faq:
             blocks.append(Block(brl(text_of(printed(item.question.html))), 4, 4, space_before=True))
-            blocks += body_blocks(printed(item.answer.html), brl, labels)
+            blocks += body_blocks(printed(item.answer.html), brl, words)
     if document.references:
-        blocks.append(heading(labels.plain("references")))
+        blocks.append(heading(words.plain("references")))
         blocks += [Block(brl(f"{reference.number}.") + BLANK + brl(reference.text), 0, 2)
                    for reference in document.references]
     blocks += [heading(document.disclaimer.title), Block(brl(document.disclaimer.text))]
