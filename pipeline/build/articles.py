@@ -152,8 +152,8 @@ def plan_article(run: Build, article: Article) -> list:
     variants = tuple(v for v in leaflet_variants(run)
                      if run.stale(layout.leaflet(slug, v, run.other_size), leaflet_key(run, slug, v)))
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
-    braille = tuple(path for path in layout.braille(slug) if has_braille(run, article)
-                    and run.stale(path, braille_key(run, article)))  # each asked once: one may be up to date
+    key = braille_key(run, article) if has_braille(run, article) else None
+    braille = tuple(path for path in layout.braille(slug) if key and run.stale(path, key))  # one may be up to date
     parts = [((), page, braille), *((group, False, ()) for group in with_press_files(variants))]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
@@ -168,7 +168,7 @@ def has_braille(run: Build, article: Article) -> bool:
 
 def braille_key(run: Build, article: Article) -> str:
     options = run.project.publication.braille
-    return keys.braille_key(run.key_of(article.slug), keys.files_key(run.project.theme.label_files),  # its words
+    return keys.braille_key(run.key_of(article.slug), run.project.theme.words_key,  # the theme's only part it prints
                             table_for(article.document.lang, options.tables) or "", (options.cells, options.lines),
                             translator_version())
 

@@ -70,6 +70,11 @@ class Theme:
     def key(self, folder: str) -> str:
         return self.keys[folder] if folder in self.keys else self.folder_key(folder)
 
+    @cached_property
+    def words_key(self) -> str:
+        """A hash of every labels.yaml the theme reads, taken once: a build sees one theme."""
+        return keys.files_key(self.label_files)
+
     @property
     def label_files(self) -> list[Path]:
         """Every labels.yaml of the theme, bundled first: a project's words override single words."""
@@ -124,7 +129,7 @@ def label_languages(lang: str) -> list[str]:
 
 def labels(theme: Theme, lang: str) -> Labels:
     files = theme.label_files
-    return Labels(label_table(tuple(files), keys.files_key(files)), lang)
+    return Labels(label_table(tuple(files), theme.words_key), lang)
 
 
 @lru_cache(maxsize=4)
