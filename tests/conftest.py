@@ -78,6 +78,14 @@ def built_site(tmp_path_factory) -> Path:
     return build_copy(FIXTURES / "site", tmp_path_factory.mktemp("site"))
 
 
+def copied_with(source: Path, root: Path, config: str = "") -> Path:
+    """A copy of a project's manuscripts at `root`, with `config` added to its publication.yaml."""
+    shutil.copytree(source / "manuscripts", root / "manuscripts")
+    yaml = root / "manuscripts" / "publication.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + config, encoding="utf-8")
+    return root
+
+
 def publish(*args: str, project: Path):
     """Run `publish ARGS --project PROJECT` in-process and return click's result."""
     command, *rest = args

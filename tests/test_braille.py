@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, publish
+from conftest import FIXTURES, REPO, copied_with, publish
 from lxml import etree
 
 from pipeline.base.braille import BLANK, TABLES, read_back, table_for, translated
@@ -21,11 +21,7 @@ PEF = "{http://www.daisy.org/ns/2008/pef}"
 
 
 def with_braille(source: Path, root: Path, *names: str, extra: str = ""):
-    shutil.copytree(source / "manuscripts", root / "manuscripts")
-    if extra:
-        config = root / "manuscripts" / "publication.yaml"
-        config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    return root, publish("build", *names, "--format", "braille", project=root)
+    return root, publish("build", *names, "--format", "braille", project=copied_with(source, root, extra))
 
 
 @pytest.fixture(scope="module")

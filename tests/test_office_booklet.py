@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, REPO, publish
+from conftest import FIXTURES, REPO, copied_with, publish
 
 from pipeline.base.languages import direction
 from pipeline.render.office_booklet import sides
@@ -26,9 +26,7 @@ MM = 72 / 25.4
 
 def with_booklets(source: Path, root: Path, *names: str, extra: str = "") -> Path:
     """A copy of a project with the office booklet asked for, built for `names` (PDF only)."""
-    shutil.copytree(source / "manuscripts", root / "manuscripts")
-    config = root / "manuscripts" / "publication.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + f"print:\n  booklet: true\n{extra}", encoding="utf-8")
+    copied_with(source, root, f"print:\n  booklet: true\n{extra}")
     result = publish("build", *names, "--format", "pdf", project=root)
     assert result.exit_code == 0, result.output
     return root

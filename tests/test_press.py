@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, REPO, publish
+from conftest import FIXTURES, REPO, copied_with, publish
 
 from pipeline.render.preflight import preflight
 from pipeline.render.press import DEFAULT_PROFILE, SLUG, cmyk_drawing, render_press
@@ -20,9 +20,7 @@ BLEED = 3 * 72 / 25.4
 
 
 def with_press(source: Path, root: Path, *names: str, extra: str = "") -> tuple[Path, object]:
-    shutil.copytree(source / "manuscripts", root / "manuscripts")
-    config = root / "manuscripts" / "publication.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + f"print:\n  press: true\n{extra}", encoding="utf-8")
+    copied_with(source, root, f"print:\n  press: true\n{extra}")
     return root, publish("build", *names, "--format", "pdf", project=root)
 
 
