@@ -286,7 +286,6 @@ def serve(host: str, port: int, jobs: int | None, cache_dir: Path | None, projec
     """Preview while you write: build, serve, rebuild and refresh on save."""
     from pipeline.preview.serve import serve as run_serve
 
-    signal.signal(signal.SIGTERM, interrupt)
     try:
         run_serve(project, host, port, jobs or os.cpu_count() or 1, cache_dir, click.echo)
     except KeyboardInterrupt:

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from test_interruptions import as_foreground_job
 
+from pipeline.preview.serve import next_changes, remembered_interrupts
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED_PRINT_CSS = Path(__file__).parent.parent / "styles" / "print" / "leaflet.css"
 WAIT_MS = 30_000
@@ -67,7 +69,11 @@ class Server:
         """Ctrl-C, as a terminal sends it."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
-        return self.process.wait(timeout=30)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            raise AssertionError("publish serve did not stop on Ctrl-C:\n" + "\n".join(self.lines)) from None
 
 
 def start(tmp_path: Path, with_print_styles: bool = False) -> Server:
@@ -171,6 +177,28 @@ def test_paths_out_of_the_site_are_refused(server: Server) -> None:
         assert "title: A valid article" not in body
     (server.root / "output" / "web" / "outside").symlink_to(server.root / "manuscripts")
     assert fetch(server, "/outside/ok.md")[0] == 404
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_swallowed_by_a_finalizer_still_stops_the_wait_for_saves() -> None:
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs here, and its KeyboardInterrupt is lost
+                pass
+
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        stopping = remembered_interrupts()
+        Finalized()
+        assert stopping.is_set()
+        saves: queue.Queue = queue.Queue()
+        saves.put({"manuscripts/ok.md"})  # a save waiting: stopping goes before rebuilding
+        with pytest.raises(KeyboardInterrupt):
+            next_changes(saves, Path("."), stopping)
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])
 
 
 def test_a_port_in_use_is_a_usage_error(server: Server) -> None:

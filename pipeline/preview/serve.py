@@ -18,6 +18,7 @@ import json
 import os
 import queue
 import re
+import signal
 import socket
 import threading
 import time
@@ -105,6 +106,7 @@ class Preview:
     jobs: int
     cache_dir: Path | None
     echo: Callable[[str], None]
+    stopping: threading.Event = field(default_factory=threading.Event)  # Ctrl-C was heard
     news: News = field(default_factory=News)
     generation: int = 0
     seen: dict[str, str] = field(default_factory=dict)  # each saved file's digest when a build last read it
@@ -124,6 +126,8 @@ class Preview:
     def rebuild(self, workers, changed: set[str] = frozenset()) -> None:
         """Build what is stale, pages first, telling the pages as each output is written."""
         def on_event(happened) -> None:
+            if self.stopping.is_set():
+                raise KeyboardInterrupt
             if happened.kind == "wrote":
                 self.news.tell({"kind": "wrote", "paths": [happened.subject], "seconds": happened.detail})
 
@@ -167,7 +171,8 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
 
     listening = bind(host, port)
     ArticleCache.keep_in_memory()
-    preview = Preview(root, jobs, cache_dir, echo)
+    stopping = remembered_interrupts()
+    preview = Preview(root, jobs, cache_dir, echo, stopping)
     changes: queue.Queue = queue.Queue()
     stop = threading.Event()
     with Workers(jobs, preload_for_build) as workers:
@@ -183,7 +188,7 @@ def serve(root: Path, host: str, port: int, jobs: int, cache_dir: Path | None, e
              "(leaflet previews at /__serve/leaflet/NAME); Ctrl-C stops")
         try:
             while True:
-                changed = preview.unseen(next_changes(changes, root))
+                changed = preview.unseen(next_changes(changes, root, stopping))
                 if changed:
                     preview.rebuild(workers, changed)
         finally:
@@ -218,10 +223,27 @@ def watch(root: Path, changes: queue.Queue, stop: threading.Event) -> None:
         changes.put({path for _change, path in batch})
 
 
-def next_changes(changes: queue.Queue, root: Path) -> set[str]:
+def remembered_interrupts() -> threading.Event:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, and are remembered: one that lands while the
+    interpreter runs a finalizer is swallowed there (printed as "Exception ignored"), so the
+    build and the wait for saves also stop on the event."""
+    heard = threading.Event()
+
+    def interrupt(_signum, _frame) -> None:
+        heard.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    return heard
+
+
+def next_changes(changes: queue.Queue, root: Path, stopping: threading.Event) -> set[str]:
     """Wait for the next save; take every save that came with it, so a burst is one rebuild."""
     batch: set[str] = set()
     while not batch:
+        if stopping.is_set():
+            raise KeyboardInterrupt
         try:
             batch |= changes.get(timeout=0.5)  # a timeout, so that Ctrl-C is heard at once
         except queue.Empty:
