@@ -135,8 +135,7 @@ def check(slugs: tuple[str, ...], strict: bool, report: Path | None, told_as: st
     for article in result.articles:
         if not article.converted:
             continue
-        grade = "not measured for this language" if article.grade is None else f"{article.grade:g}"
-        say(f"{article.slug}: reading grade {grade}")
+        say(f"{article.slug}: " + (", ".join(map(str, article.readability)) or "no running text to measure"))
     errors = sum(d.severity == "error" for d in result.diagnostics)
     warnings = len(result.diagnostics) - errors
     checked = result.files_checked

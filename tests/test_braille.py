@@ -132,7 +132,8 @@ def test_a_language_without_a_table_is_a_warning_at_its_lang_and_no_braille(lang
     assert re.search(rf"b12-joint-stiffness\.bn\.md:{line}:\d+: warning: no braille table for 'bn': this article "
                      r"has no braille files", checked.output), checked.output
     told = json.loads(publish("check", "b12-joint-stiffness.bn", "--format", "json", project=root).stdout)
-    assert [(d["line"], d["code"]) for d in told["diagnostics"]] == [(line, "braille-table")]
+    assert [(d["line"], d["code"]) for d in told["diagnostics"] if d["code"].startswith("braille")] \
+        == [(line, "braille-table")]
     assert not (root / "output" / "braille" / "b12-joint-stiffness.bn.brf").exists()
 
 

@@ -24,7 +24,7 @@ def test_sample_manuscripts_pass_strict_check(samples: Path) -> None:
 
 def test_clean_project_exits_zero_and_names_each_grade(project: Path) -> None:
     result = publish("check", project=project)
-    assert (result.exit_code, result.stdout) == (0, "ok: reading grade 0.2\nchecked 1 manuscript: 0 errors, 0 warnings\n")
+    assert (result.exit_code, result.stdout) == (0, "ok: Flesch-Kincaid grade 0.2\nchecked 1 manuscript: 0 errors, 0 warnings\n")
 
 
 def test_warnings_pass_unless_strict(project: Path) -> None:
@@ -44,7 +44,7 @@ def test_one_broken_manuscript_does_not_hide_the_others(project: Path) -> None:
     assert result.exit_code == 1
     assert "manuscripts/broken.md:3:1: error: malformed YAML" in result.stdout
     assert "manuscripts/second.md:6:47: error: citation '@nope' has no matching reference" in result.stdout
-    assert "ok: reading grade" in result.stdout
+    assert "ok: Flesch-Kincaid grade" in result.stdout
 
 
 def test_unreadable_manuscript_is_reported_not_raised(project: Path) -> None:
@@ -91,7 +91,7 @@ def test_report_writes_json(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(report.read_text())
     assert data["failed"] == ["broken"]
-    assert data["grades"] == {"ok": 0.2}
+    assert data["readability"] == {"ok": [{"measure": "Flesch-Kincaid grade", "value": 0.2, "scale": "grade"}]}
     assert data["diagnostics"] == [{
         "path": "manuscripts/broken.md", "line": 1, "column": 1, "severity": "error",
         "code": "front-matter", "message": "missing YAML front matter",

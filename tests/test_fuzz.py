@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 LOCATED = re.compile(r"^manuscripts/[^:]+:\d+:\d+: (error|warning): .+$")
-SUMMARY = re.compile(r"^(checked \d+ manuscripts?: .*|[a-z0-9-]+: reading grade .*|built \d+ files?, .*|wrote output/.*|failed .*)$")
+SUMMARY = re.compile(r"^(checked \d+ manuscripts?: .*|[a-z0-9.-]+: .*(grade|reading ease|words a sentence|long words|running text).*|built \d+ files?, .*|wrote output/.*|failed .*)$")
 FIXED = settings(max_examples=300, derandomize=True, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 FRESH = settings(max_examples=100, deadline=None,

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import REPO
 
 from pipeline.base.diagnostics import Reporter
-from pipeline.check.readability import prose, reading_grade
+from pipeline.check.readability import measures, prose
 from pipeline.convert.conversion import convert
 from pipeline.source.manuscript import load_manuscript
 from pipeline.source.text import SourceText
@@ -116,17 +116,18 @@ def test_prose_leaves_out_tables_and_citations() -> None:
     assert "Tell your doctor if your symptoms come back before your next injection is due." in text
 
 
-def test_reading_grade_uses_a_formula_for_the_language(tmp_path: Path) -> None:
+def test_readability_uses_a_formula_for_the_language(tmp_path: Path) -> None:
     base = (REPO / "tests" / "fixtures" / "base" / "manuscripts" / "ok.md").read_text()
     hard = "Notwithstanding considerable variability, cobalamin insufficiency characteristically precipitates demyelination."
-    grades = {}
-    for lang in ("en-GB", "es", "fr"):
+    found = {}
+    for lang in ("en-GB", "es", "fr", "ro"):
         path = tmp_path / f"{lang}.md"
         path.write_text(base.replace("lang: en-GB", f"lang: {lang}").replace("The body is short.", hard))
-        grades[lang] = reading_grade(convert(load(path), STYLE), lang)
-    assert grades["en-GB"] > 10
-    assert grades["es"] is not None
-    assert grades["fr"] is None
+        found[lang] = measures(convert(load(path), STYLE), lang)
+    assert found["en-GB"][0].name == "Flesch-Kincaid grade" and found["en-GB"][0].value > 10
+    assert found["es"][0].name == "Crawford grade"
+    assert found["fr"][0].name == "Kandel-Moles reading ease" and found["fr"][0].scale == "ease"
+    assert [m.scale for m in found["ro"]] == ["words", "percent"]  # no formula: sentence and word length
 
 
 def test_fast_syllable_counts_match_textstats_own_dictionary() -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
 from pipeline.base.fonts import describe, undrawable
 from pipeline.check.content import TAG, ArticleLink, check_manuscript, megabytes
-from pipeline.check.readability import reading_grade
+from pipeline.check.rare_words import RareWord, rare_words
+from pipeline.check.readability import Measure, measures
 from pipeline.check.translations import Block, blocks_of
 from pipeline.convert.conversion import ConversionError, convert, named_images
 from pipeline.examine.document import Document, build_document
@@ -28,17 +29,18 @@ from pipeline.source.publication import Limits, Publication
 class Article:
     """What examining one manuscript found, and what its outputs are made from.
 
-    The warnings that depend on the day or on the grade target are added from it each
-    time (see policy_diagnostics), so that the examination itself can be cached.
+    The warnings that depend on the day, the readability targets or the glossary are added
+    from it each time (see policy_diagnostics), so that the examination itself can be cached.
     """
 
     slug: str
     path: str  # as shown in diagnostics
     key: str = ""  # the input key it was examined under
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    converted: bool = False  # pandoc read it (a grade line is printed for it)
+    converted: bool = False  # pandoc read it (a readability line is printed for it)
     media: tuple[str, ...] = ()  # every image it names, published or not: they are part of its key
-    grade: float | None = None
+    readability: tuple[Measure, ...] = ()
+    rare_words: tuple[RareWord, ...] = ()  # below check.rare_words' ceiling, whatever the glossary says
     review_date: datetime.date | None = None
     review_position: tuple[int, int] = (1, 1)
     title_position: tuple[int, int] = (1, 1)
@@ -87,7 +89,8 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.converted = True
     article.media = named_images(converted)
     article.links = check_manuscript(manuscript, converted, publication, path.parent, reporter)
-    article.grade = reading_grade(converted, manuscript.front.lang)
+    article.readability = measures(converted, manuscript.front.lang)
+    article.rare_words = rare_words(manuscript, converted)
     article.blocks = blocks_of(manuscript, converted, publication)
     if publication is not None and not has_errors(reporter.diagnostics):
         document = build_document(manuscript, converted, publication)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.base.diagnostics import Diagnostic, Reporter
+from pipeline.check.rare_words import preload_word_list
 from pipeline.check.readability import preload_dictionaries
 from pipeline.distribute.pool import spare_the_collector
 from pipeline.examine.article import Article, examine, file_size
@@ -31,9 +32,10 @@ class ExamineTask:
 
 
 def preload_for_check() -> None:
-    """Pay examination's one-off cost (the pronouncing dictionary the English reading grade
-    needs) before any article's clock starts."""
+    """Pay examination's one-off cost (the pronouncing dictionary English readability
+    needs, wordfreq's English list) before any article's clock starts."""
     preload_dictionaries()
+    preload_word_list("en")
     spare_the_collector()
 
 

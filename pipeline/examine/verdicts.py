@@ -10,13 +10,16 @@ from pathlib import Path
 
 from pipeline.base.braille import table_for
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
+from pipeline.check.rare_words import rare_word_problems, usual_rare_below
+from pipeline.check.readability import Measure
 from pipeline.check.translations import currency, currency_diagnostics, read_lock, structure_problems
 from pipeline.examine.article import Article
 from pipeline.output import layout
+from pipeline.output.editions import language_name_in
 from pipeline.output.layout import split_name
 from pipeline.source.history import HistoryError, version_problems
 from pipeline.source.project import Project
-from pipeline.source.publication import Publication
+from pipeline.source.publication import LanguageReadability, Publication, Readability
 from pipeline.source.schema import did_you_mean
 from pipeline.source.theme import labels
 
@@ -48,11 +51,8 @@ def policy_diagnostics(article: Article, publication: Publication | None, today:
     """Problems that change with the calendar or the publication's policies, not the text: they
     are found afresh each time, never cached."""
     reporter = Reporter(Path(article.path))
-    target = publication.readability.target_grade if publication else None
-    if article.grade is not None and target is not None and article.grade > target:
-        reporter.warning(article.title_position, "readability",
-                         f"reading grade {article.grade:g} is above the target {target:g}",
-                         "use shorter sentences and everyday words")
+    if publication is not None:
+        readability_problems(article, publication, reporter)
     if article.review_date is not None and article.review_date < today and not any(
             d.code == "review-date" for d in article.diagnostics):
         report = reporter.error if publication and publication.review.overdue == "error" else reporter.warning
@@ -62,6 +62,33 @@ def policy_diagnostics(article: Article, publication: Publication | None, today:
         if date > today:
             reporter.error(position, "review-in-future", f"the {what} is dated {date}, which is in the future")
     return reporter.diagnostics
+
+
+def readability_problems(article: Article, publication: Publication, reporter: Reporter) -> None:
+    """Each measure past its language's target, at the title; each rare word outside the glossary, at the word."""
+    targets = publication.readability.of(article.lang)
+    for measure in article.readability:
+        target = target_of(measure, targets, publication.readability)
+        if (measure.value < target) if measure.scale == "ease" else (measure.value > target):
+            beyond = "below" if measure.scale == "ease" else "above"
+            shown = f"{target:g}%" if measure.scale == "percent" else f"{target:g}"
+            reporter.warning(article.title_position, "readability", f"{measure} is {beyond} the target {shown}",
+                             "use shorter sentences and everyday words")
+    below = usual_rare_below(article.lang) if targets.rare_below is None else targets.rare_below
+    for rare in rare_word_problems(article.rare_words, below, publication.glossary_in(article.lang)):
+        reporter.warning(rare.position, "rare-word",
+                         f"'{rare.word}' is rare in {language_name_in(article.lang, 'en')} "
+                         f"(Zipf frequency {rare.zipf:g}, below {below:g})",
+                         f"use an everyday word or explain it, or add it to glossary: {article.lang.split('-')[0]} in "
+                         "publication.yaml")
+
+
+def target_of(measure: Measure, targets: LanguageReadability, readability: Readability) -> float:
+    """The target a measure is held to: the language's own, else the publication's for its scale."""
+    if measure.scale in ("grade", "ease") and targets.target is not None:
+        return targets.target
+    return {"grade": readability.target_grade, "ease": readability.target_ease,
+            "words": targets.words_per_sentence, "percent": targets.long_words}[measure.scale]
 
 
 def committed_version_problems(project: Project, articles: list[Article]) -> dict[str, list[Diagnostic]]:

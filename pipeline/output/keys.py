@@ -58,9 +58,9 @@ def installed_fonts_digest() -> str:
 
 def publication_digest(publication, manuscripts: Path) -> str:
     """publication.yaml without the parts an article's outputs do not use (the booklets and the
-    print options, whose outputs have keys of their own, and the grade target, which only warns),
-    plus the logo file it prints."""
-    shared = publication.model_dump(mode="json", exclude={"booklets", "readability", "print_", "braille"})
+    print options, whose outputs have keys of their own, and the readability targets and
+    glossary, which only warn), plus the logo file it prints."""
+    shared = publication.model_dump(mode="json", exclude={"booklets", "readability", "glossary", "print_", "braille"})
     return digest(shared, file_digest(manuscripts / publication.logo) if publication.logo else None)
 
 

@@ -67,9 +67,10 @@ def error(path: str, code: str, message: str) -> Diagnostic:
 
 
 def check_findings(result, strict: bool, root: Path, names: tuple[str, ...]) -> Findings:
-    grades = {article.slug: article.grade for article in result.articles if article.converted}
+    readability = {article.slug: [{"measure": m.name, "value": m.value, "scale": m.scale} for m in article.readability]
+                   for article in result.articles if article.converted}
     return Findings("check", result.diagnostics, subjects_of(root, names), strict,
-                    {"grades": grades, "failed": result.failed})
+                    {"readability": readability, "failed": result.failed})
 
 
 def build_findings(result, root: Path, names: tuple[str, ...], command: str = "build") -> Findings:

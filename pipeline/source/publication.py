@@ -15,6 +15,7 @@ from pipeline.source.schema import LanguageTag, Model, Text, validate
 from pipeline.source.text import parse_yaml, read_source
 
 PUBLICATION_FILE = "publication.yaml"
+MOST_COMMON_RARE_WORD = 4.0  # examination keeps the words below this Zipf frequency (check/rare_words.py)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -72,8 +73,42 @@ class TranslationPolicy(Model):
         "an error (not built) rather than a warning.")
 
 
+class LanguageReadability(Model):
+    """One language's own targets; what it leaves out is the publication's."""
+
+    target: float | None = Field(None, description="The target of the language's readability formula, in that "
+                                 "formula's own scale (a grade, or a reading ease).")
+    words_per_sentence: float | None = Field(None, gt=0)
+    long_words: float | None = Field(None, ge=0, le=100)
+    rare_below: float | None = Field(None, ge=0, le=MOST_COMMON_RARE_WORD)
+
+
 class Readability(Model):
-    target_grade: float = Field(8, description="`publish check` warns when an article reads above it.")
+    """How plain the articles must read: `publish check` warns past each target."""
+
+    target_grade: float = Field(8, description="The highest school grade a grade formula may give (English, "
+                                "Spanish, German, Polish).")
+    target_ease: float = Field(60, description="The lowest reading ease an ease formula may give (French, "
+                               "Portuguese, Turkish, Arabic).")
+    words_per_sentence: float = Field(20, gt=0, description="The most words a sentence may average, in a "
+                                      "language without a formula (a Chinese character counts as a word).")
+    long_words: float = Field(30, ge=0, le=100, description="The largest share of long words (7 letters or "
+                              "more), in percent, in a language without a formula.")
+    rare_below: float | None = Field(None, ge=0, le=MOST_COMMON_RARE_WORD, description="A word whose frequency "
+                                     "in its language is below this on wordfreq's Zipf scale (2: once in 10 million "
+                                     "words) is a warning, unless the glossary lists it. Default: each language's "
+                                     "own (check/rare_words.py).")
+    languages: dict[LanguageTag, LanguageReadability] = Field({}, description="Targets of one language, "
+                                                              "e.g. `ar: {rare-below: 2}`.")
+
+    def of(self, lang: str) -> LanguageReadability:
+        """The targets a language is held to: its own where it has them, the publication's otherwise."""
+        own = in_language(self.languages, lang) or LanguageReadability()
+        return LanguageReadability(
+            target=own.target,
+            words_per_sentence=own.words_per_sentence or self.words_per_sentence,
+            long_words=self.long_words if own.long_words is None else own.long_words,
+            rare_below=self.rare_below if own.rare_below is None else own.rare_below)  # None: the language's usual
 
 
 def isbn_is_valid(isbn: str) -> bool:
@@ -217,6 +252,9 @@ class Publication(Model):
     print_: PrintOptions = Field(PrintOptions(), alias="print")
     braille: BrailleOptions = BrailleOptions()
     readability: Readability = Readability()
+    glossary: dict[LanguageTag, list[Text]] = Field({}, description="Words readers of a language are expected "
+                                                    "to know or are taught, never warned of as rare, e.g. "
+                                                    "`en: [vitamin B12, anaemia]`.")
     review: ReviewPolicy = ReviewPolicy()
     limits: Limits = Limits()
     translations: TranslationPolicy = TranslationPolicy()
@@ -227,6 +265,11 @@ class Publication(Model):
         """The approved wording of a disclaimer in a language; its own where it has none in it."""
         disclaimer = self.disclaimers[key]
         return disclaimer.wording(lang) or disclaimer
+
+    def glossary_in(self, lang: str) -> frozenset[str]:
+        """The glossary's words in a language (its own tag's and its base language's), casefolded."""
+        lists = [words for tag, words in self.glossary.items() if tag.lower() in (lang.lower(), lang.split("-")[0].lower())]
+        return frozenset(word.casefold() for words in lists for phrase in words for word in phrase.split())
 
     def feedback_in(self, lang: str) -> str | None:
         """The feedback line in a language (its own tag's, else its base language's), if written."""
