@@ -4,13 +4,16 @@ holds), judge them, then render each one's stale page and leaflets, written as t
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 
 from pipeline.base.braille import table_for, translator_version
+from pipeline.base.diagnostics import Reporter
 from pipeline.base.progress import Event
 from pipeline.build.result import HAS_ERRORS, LOST
 from pipeline.build.state import Build
 from pipeline.build.tasks import Rendered, RenderTask
+from pipeline.check.easy_read import MOST_PAGES as EASY_READ_PAGES
 from pipeline.check.translations import read_lock
 from pipeline.examine.article import Article, file_size
 from pipeline.examine.cache import article_cache
@@ -41,6 +44,7 @@ def examine(run: Build, workers) -> None:
 
     # Every language of a chosen article is examined (mostly from the cache): its page names them all.
     families = [member for name in project.chosen for member in project.family(name)]
+    families += [layout.counterpart(name) for name in project.chosen if layout.counterpart(name) in project.sources]
     usable = [name for name in dict.fromkeys(project.chosen + families) if name not in project.unusable]
     run.examined = examine_articles(project, usable, examine_stale, run.entries)
     run.articles = {name: run.examined[name] for name in project.chosen if name in run.examined}
@@ -105,7 +109,10 @@ def editions_for(run: Build, name: str) -> Editions:
     members = [(member, run.examined[member].lang) for member in run.project.family(name)
                if member in run.examined and member not in run.held]
     accepted = run.lock.get(name)
-    return editions_of(name, members, run.project.publication.base_url, accepted and accepted.source_version)
+    other = layout.counterpart(name)
+    counterpart = (other, run.examined[other].lang) if other in run.examined and other not in run.held else None
+    return editions_of(name, members, run.project.publication.base_url, accepted and accepted.source_version,
+                       counterpart)
 
 
 def output_key(run: Build, path: str, slug: str) -> str:
@@ -199,6 +206,25 @@ def write_rendered(run: Build, slug: str, rendered: Rendered, seconds: float) ->
         run.fail_bug(path, bug, [path, layout.download(path)] if layout.is_download_source(path) else [path])
     for path, problems in sorted(rendered.preflighted.items()):
         report_preflight(run, path, problems)
+    if layout.is_easy_read(slug):
+        report_easy_read_length(run, slug, rendered)
+
+
+def report_easy_read_length(run: Build, slug: str, rendered: Rendered) -> None:
+    """An Easy Read leaflet longer than its readers can take in at one go is a warning, at its title."""
+    path = layout.leaflet(slug, "standard")
+    if path not in rendered.files:
+        return
+    import pikepdf  # noqa: PLC0415
+
+    with pikepdf.open(io.BytesIO(rendered.files[path])) as pdf:
+        pages = len(pdf.pages)
+    if pages > EASY_READ_PAGES:
+        reporter = Reporter(run.project.path(slug), run.project.root)
+        reporter.warning(run.examined[slug].title_position, "easy-read-pages",
+                         f"the Easy Read leaflet has {pages} pages; an Easy Read edition keeps to {EASY_READ_PAGES}",
+                         "say less, or make it two editions")
+        run.result.diagnostics += reporter.diagnostics
 
 
 def report_preflight(run: Build, path: str, problems: list) -> None:

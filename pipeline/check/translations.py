@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError
 from pipeline.convert.conversion import Converted
-from pipeline.output.layout import split_name
+from pipeline.output.layout import is_easy_read, source_of, split_name
 from pipeline.output.writer import atomic_write
 from pipeline.source.manuscript import Manuscript
 from pipeline.source.publication import Publication
@@ -174,7 +174,7 @@ def tracked(blocks) -> list[Block]:
 
 
 def currency(name: str, source_blocks, lock: dict[str, Accepted]) -> Currency:
-    source = split_name(name)[0]
+    source = source_of(name)
     accepted = lock.get(name)
     if accepted is None:
         return Currency(name, source, "never-accepted", tracked(source_blocks))
@@ -189,20 +189,22 @@ def currency_diagnostics(state: Currency, translation_blocks, path: Path, critic
                          root: Path | None = None) -> list[Diagnostic]:
     """Outdated blocks as warnings, and as errors for the critical kinds (the translation is then not built)."""
     reporter = Reporter(path, root)
-    hint = f"update the translation, then run: publish translations --accept {state.name}"
+    edition = "Easy Read edition" if is_easy_read(state.name) and split_name(state.name)[1] is None else "translation"
+    critical = [] if edition != "translation" else critical  # an Easy Read edition says the source in its own rows
+    hint = f"update the {edition}, then run: publish translations --accept {state.name}"
     if state.state == "never-accepted":
         report = reporter.error if any(b.kind in critical for b in state.outdated) else reporter.warning
-        report((1, 1), "translation-unaccepted", f"translation has never been accepted against {state.source}.md",
+        report((1, 1), "translation-unaccepted", f"{edition} has never been accepted against {state.source}.md",
                f"check it against the source, then run: publish translations --accept {state.name}")
         return reporter.diagnostics
     where = {block.name: block.position for block in translation_blocks}
     for block in state.outdated:
         report = reporter.error if block.kind in critical else reporter.warning
         report(where.get(block.name, (1, 1)), "translation-outdated",
-               f"{block.name} changed in {state.source}.md since this translation was accepted", hint)
+               f"{block.name} changed in {state.source}.md since this {edition} was accepted", hint)
     for name in state.removed:
         reporter.warning(where.get(name, (1, 1)), "translation-outdated",
-                         f"{name} was removed from {state.source}.md since this translation was accepted", hint)
+                         f"{name} was removed from {state.source}.md since this {edition} was accepted", hint)
     return reporter.diagnostics
 
 

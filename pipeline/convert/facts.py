@@ -69,6 +69,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Row:
+    """A paragraph of the body as an Easy Read edition reads it: the picture it starts with, if
+    any, and its text."""
+
+    picture: Image | None
+    text: str
+    position: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Citation:
     """One key cited, as `@key` or `[@key]`."""
 
@@ -131,6 +141,7 @@ class FragmentFacts:
     sections: tuple[Section, ...]
     depth: int  # deepest nesting of lists, quotes and divisions
     headless_tables: tuple[Position, ...] = ()  # pipe tables written without a header row, which pandoc reads as text
+    rows: tuple[Row, ...] = ()  # the top-level paragraphs, each with the picture it starts with
 
     @property
     def cited_keys(self) -> tuple[str, ...]:
@@ -168,7 +179,25 @@ def read_fragment(blocks: list) -> FragmentFacts:
     return FragmentFacts(text=reading_text(blocks, found_notes, notes), prose=tuple(prose), depth=depth,
                          notes=len(notes),
                          block_kinds=tuple(block.get("t", "") for block in blocks if isinstance(block, dict)),
-                         sections=sections(blocks), **{name: tuple(found) for name, found in facts.items()})
+                         sections=sections(blocks), rows=rows(blocks),
+                         **{name: tuple(found) for name, found in facts.items()})
+
+
+def rows(blocks: list) -> tuple[Row, ...]:
+    """Each top-level paragraph, with the picture it starts with; a picture alone (a figure) is a
+    row without text."""
+    found = []
+    for block in blocks:
+        if block.get("t") in ("Para", "Plain"):
+            inlines = block["c"]
+            starts = bool(inlines) and inlines[0]["t"] == "Image"
+            picture = Image(inlines[0]["c"][2][0], stringify(inlines[0]["c"][1])) if starts else None
+            text = stringify(inlines[1:] if starts else inlines, skip=frozenset({"Note", "Cite"}))
+            found.append(Row(picture, " ".join(text.split())))
+        elif block.get("t") == "Figure":
+            image = next((node for node, _level in walk(block["c"][2]) if node["t"] == "Image"), None)
+            found.append(Row(image and Image(image["c"][2][0], stringify(image["c"][1])), ""))
+    return tuple(found)
 
 
 def sections(blocks: list) -> tuple[Section, ...]:

@@ -114,7 +114,15 @@ def place(facts: FragmentFacts, source: SourceText, blanked: str, start: Positio
         sections=tuple(replace(s, position=at("heading", s.heading) if s.heading else start) for s in facts.sections),
         tables=tuple(placed_table(t, at("table", strict, fallback=(loose,)), source)
                      for t in facts.tables for strict, loose in [table_row(t.first_cell)]),
+        rows=tuple(replace(row, position=at("row", *row_start(row))) for row in facts.rows),
     )
+
+
+def row_start(row) -> list[str | re.Pattern]:
+    """How a row begins: with its picture, or with its first word."""
+    if row.picture is not None:
+        return image(row.picture.source)
+    return [row.text.split()[0]] if row.text.split() else []
 
 
 def placed_table(table, position: Position, source: SourceText):

@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
 from pipeline.base.fonts import describe, undrawable
 from pipeline.check.content import TAG, ArticleLink, check_manuscript, megabytes
+from pipeline.check.easy_read import check_easy_read
 from pipeline.check.rare_words import RareWord, rare_words
 from pipeline.check.readability import Measure, measures
 from pipeline.check.translations import Block, blocks_of
@@ -21,6 +22,7 @@ from pipeline.convert.conversion import ConversionError, convert, named_images
 from pipeline.examine.document import Document, build_document
 from pipeline.examine.expected import expected_reading
 from pipeline.examine.reading import Reading
+from pipeline.output.layout import is_easy_read
 from pipeline.source.manuscript import Manuscript, load_manuscript
 from pipeline.source.publication import Limits, Publication
 
@@ -89,6 +91,8 @@ def examine(path: Path, slug: str, root: Path, citation_style: Path, publication
     article.converted = True
     article.media = named_images(converted)
     article.links = check_manuscript(manuscript, converted, publication, path.parent, reporter)
+    if is_easy_read(slug):
+        check_easy_read(manuscript, converted, reporter)
     article.readability = measures(converted, manuscript.front.lang)
     article.rare_words = rare_words(manuscript, converted)
     article.blocks = blocks_of(manuscript, converted, publication)

@@ -75,6 +75,11 @@ class Document:
     also_known_as: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
 
+    @property
+    def easy_read(self) -> bool:
+        """An Easy Read edition: its rows are laid out picture beside text, large and plain."""
+        return layout.is_easy_read(self.slug)
+
 
 def build_document(manuscript: Manuscript, converted: Converted, publication: Publication) -> Document:
     front, body = manuscript.front, converted.body

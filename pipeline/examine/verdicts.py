@@ -10,13 +10,14 @@ from pathlib import Path
 
 from pipeline.base.braille import table_for
 from pipeline.base.diagnostics import Diagnostic, Reporter, has_errors
+from pipeline.check.easy_read import RARER_BY as EASY_READ_RARER_BY
 from pipeline.check.rare_words import rare_word_problems, usual_rare_below
 from pipeline.check.readability import Measure
 from pipeline.check.translations import currency, currency_diagnostics, read_lock, structure_problems
 from pipeline.examine.article import Article
 from pipeline.output import layout
 from pipeline.output.editions import language_name_in
-from pipeline.output.layout import split_name
+from pipeline.output.layout import source_of, split_name
 from pipeline.source.history import HistoryError, version_problems
 from pipeline.source.project import Project
 from pipeline.source.publication import LanguageReadability, Publication, Readability
@@ -75,6 +76,8 @@ def readability_problems(article: Article, publication: Publication, reporter: R
             reporter.warning(article.title_position, "readability", f"{measure} is {beyond} the target {shown}",
                              "use shorter sentences and everyday words")
     below = usual_rare_below(article.lang) if targets.rare_below is None else targets.rare_below
+    if layout.is_easy_read(article.slug) and below:
+        below += EASY_READ_RARER_BY
     for rare in rare_word_problems(article.rare_words, below, publication.glossary_in(article.lang)):
         reporter.warning(rare.position, "rare-word",
                          f"'{rare.word}' is rare in {language_name_in(article.lang, 'en')} "
@@ -115,8 +118,8 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
     critical = project.publication.translations.critical
     found: dict[str, list[Diagnostic]] = {}
     for name, article in examined.items():
-        slug, lang = split_name(name)
-        if lang is None or not article.blocks:
+        slug = source_of(name)
+        if slug is None or not article.blocks:
             continue
         source = examined.get(slug)
         path, source_path = project.path(name), f"{slug}.md"
@@ -126,8 +129,10 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
                 f"fix {source_path} first")]
             continue
         state = currency(name, source.blocks, lock)
-        found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
-                       + currency_diagnostics(state, article.blocks, path, critical, project.root))
+        rewritten = split_name(name)[1] is None  # an Easy Read edition: its own words and rows, not its source's
+        found[name] = ([] if rewritten else structure_problems(list(article.blocks), list(source.blocks), path,
+                                                                source_path, project.root))
+        found[name] += currency_diagnostics(state, article.blocks, path, critical, project.root)
     return found
 
 

@@ -28,6 +28,7 @@ class Editions:
     current: str  # the name of the edition being rendered
     all: tuple[Edition, ...] = ()
     translated_from: tuple[str, str] | None = None  # (the source's language, named in this one's; its version)
+    counterpart: Edition | None = None  # its Easy Read edition, or an Easy Read edition's article (same language)
 
     @property
     def others(self) -> tuple[Edition, ...]:
@@ -54,8 +55,9 @@ def index_editions(current: str, site_lang: str, langs: list[str], base_url: str
 
 
 def editions_of(name: str, members: list[tuple[str, str]], base_url: str,
-                source_version: str | None = None) -> Editions:
-    """`members`: (name, lang) of every published edition, source first."""
+                source_version: str | None = None, counterpart: tuple[str, str] | None = None) -> Editions:
+    """`members`: (name, lang) of every published edition, source first; `counterpart`: (name,
+    lang) of its Easy Read edition, or an Easy Read edition's article, when it is published."""
     found = tuple(edition(member, lang, base_url) for member, lang in members)
     langs = dict(members)
     slug, translated = layout.split_name(name)
@@ -63,7 +65,8 @@ def editions_of(name: str, members: list[tuple[str, str]], base_url: str,
     translated_from = None
     if translated and source_lang and name in langs:
         translated_from = (language_name_in(source_lang, langs[name]), source_version or "?")
-    return Editions(name, found if len(found) > 1 else (), translated_from)
+    return Editions(name, found if len(found) > 1 else (), translated_from,
+                    counterpart and edition(*counterpart, base_url))
 
 
 def language_name_in(tag: str, reader: str) -> str:

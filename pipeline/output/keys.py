@@ -83,7 +83,8 @@ def media_digest(manuscripts: Path, image: str) -> str:
 
 def editions_part(editions) -> list:
     """What of an article's editions (output.editions.Editions) its page and leaflets print."""
-    return [vars(edition) for edition in editions.all] + [editions.translated_from]
+    return ([vars(edition) for edition in editions.all] + [editions.translated_from]
+            + [vars(editions.counterpart) if editions.counterpart else None])
 
 
 def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions, press: dict | None = None) -> str:

@@ -1,7 +1,9 @@
 """Where every output lives under output/: the one module that spells an output path.
 
 Paths are relative to output/ and use '/'. An article's NAME is its manuscript's file stem:
-a slug (`b12-diet`) or a translation (`b12-diet.ar`), whose web page lives in web/<lang>/.
+a slug (`b12-diet`) or a translation (`b12-diet.ar`), whose web page lives in web/<lang>/. An
+Easy Read edition's slug is its article's with `.easy-read` (`b12-diet.easy-read`, translated
+`b12-diet.easy-read.ar`).
 """
 
 from __future__ import annotations
@@ -52,10 +54,37 @@ RESERVED_SLUGS = {"index": "the site's front page", "a-z": "the A–Z page", "se
                   "pagefind": "the search index", "topics": "the topic pages"}
 
 
+EASY_READ = "easy-read"  # an Easy Read edition is <slug>.easy-read, its translations <slug>.easy-read.<lang>
+
+
 def split_name(name: str) -> tuple[str, str | None]:
-    """A manuscript's slug, and the language of a translation (None for a source)."""
+    """A manuscript's slug (an Easy Read edition's is `<slug>.easy-read`), and the language of a
+    translation (None for a source)."""
     slug, _, lang = name.partition(".")
+    if lang == EASY_READ or lang.startswith(EASY_READ + "."):
+        slug, lang = f"{slug}.{EASY_READ}", lang[len(EASY_READ) + 1:]
     return slug, lang or None
+
+
+def is_easy_read(name: str) -> bool:
+    return split_name(name)[0].endswith("." + EASY_READ)
+
+
+def source_of(name: str) -> str | None:
+    """What an edition follows: a translation its source, an Easy Read edition the article it is
+    made from (`b12.easy-read` follows `b12`); None for an article that follows nothing."""
+    slug, lang = split_name(name)
+    if lang is not None:
+        return slug
+    return slug.removesuffix("." + EASY_READ) if is_easy_read(name) else None
+
+
+def counterpart(name: str) -> str:
+    """An article's Easy Read edition in the same language, or an Easy Read edition's article:
+    `b12.ar` and `b12.easy-read.ar` are each other's."""
+    slug, lang = split_name(name)
+    other = slug.removesuffix("." + EASY_READ) if is_easy_read(name) else f"{slug}.{EASY_READ}"
+    return other + (f".{lang}" if lang else "")
 
 
 def page(name: str) -> str:

@@ -27,6 +27,7 @@ class Listed:
     anchor: str = ""
     alias: bool = False
     also: tuple[str, ...] = ()
+    easy_read: bool = False  # an Easy Read edition, marked as one beside its article of the same title
 
 
 def render_a_to_z(path: str, documents: list[Document], publication: Publication, theme: Theme, lang: str,
@@ -37,7 +38,7 @@ def render_a_to_z(path: str, documents: list[Document], publication: Publication
     for document in documents:
         entry = Listed(document.title.html, layout.link(layout.page(document.slug), path), document.lang,
                        direction(document.lang), name=document.title.text, anchor=f"a-z-{document.slug}",
-                       also=document.also_known_as)
+                       also=document.also_known_as, easy_read=document.easy_read)
         listed += [entry] + [replace(entry, name=alias, alias=True) for alias in document.also_known_as]
     letters: dict[str, list[Listed]] = {}
     for entry in sorted(listed, key=lambda e: (sort_key(e.name), e.alias)):

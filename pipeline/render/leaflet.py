@@ -30,7 +30,7 @@ from pipeline.render.html import (
 from pipeline.render.pdf_links import describe_links, join_split_links
 from pipeline.render.pdf_tags import mend_tags
 from pipeline.render.pdf_text import state_actual_text
-from pipeline.render.statement import other_formats
+from pipeline.render.statement import has_easy_read, other_formats
 from pipeline.source.links import resolver, with_fragment
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme, build_time, environment, labels
@@ -183,7 +183,7 @@ def leaflet_html(document: Document, publication: Publication, variant: str, pag
     modified = build_time(document.date)
     return env.get_template("leaflet.html").render(
         doc=document, publication=publication, labels=words, variant=variant,
-        formats=other_formats(document.lang, publication, words),
+        formats=other_formats(document.lang, publication, words, has_easy_read(document, editions)),
         dir=direction(document.lang), editions=editions or Editions(document.slug),
         page_size=page_size,  # A4, A5 or letter: CSS page size names already
         created=document.date.isoformat(), modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),

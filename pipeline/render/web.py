@@ -9,7 +9,7 @@ from pipeline.examine.document import Document
 from pipeline.output import layout
 from pipeline.output.editions import Editions
 from pipeline.render.html import edit_fragment, mark_header_cells, rebase_images, rebase_links, wrap_tables
-from pipeline.render.statement import other_formats
+from pipeline.render.statement import has_easy_read, other_formats
 from pipeline.source.links import resolver, with_fragment
 from pipeline.source.publication import Publication
 from pipeline.source.theme import Theme, environment, labels
@@ -32,7 +32,7 @@ def render_page(document: Document, publication: Publication, downloads: list[Do
     return environment(theme, WEB).get_template("article.html").render(
         doc=document, publication=publication, lang=document.lang, dir=direction(document.lang),
         downloads=[replace(d, href=layout.link(d.href, here)) for d in downloads],
-        canonical=document.url, labels=words, editions=editions, formats=other_formats(document.lang, publication, words),
+        canonical=document.url, labels=words, editions=editions, formats=other_formats(document.lang, publication, words, has_easy_read(document, editions)),
         site=site_links(here, document.lang, layout.split_name(document.slug)[1]),
         body=web_html(document.body, here), summary=web_html(document.summary.html, here),
         key_points=[(point.title.html, web_html(point.text.html, here)) for point in document.key_points],

@@ -86,6 +86,16 @@ FAMILIES = {
         "labels": "styles/labels.yaml has no words in the article's language",
         "braille-table": "No braille table for the article's language: no braille files",
     }),
+    "easy-read": ("Easy Read editions are easy to read", {
+        "easy-read-source": "An Easy Read edition's article does not exist",
+        "easy-read-picture": "A row of an Easy Read edition without a picture",
+        "easy-read-row": "A row of more than three sentences",
+        "easy-read-sentence": "A sentence of more than 15 words",
+        "easy-read-passive": "A passive sentence (English)",
+        "easy-read-abbreviation": "An abbreviation",
+        "easy-read-table": "A table in an Easy Read edition",
+        "easy-read-pages": "An Easy Read leaflet of more than 24 pages",
+    }),
     "project": ("publication.yaml agrees with the project", {
         "duplicate-booklet": "Two booklets have one id",
         "unknown-manuscript": "A booklet names a manuscript that does not exist",

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.base.languages import canonical_case
+from pipeline.output.layout import split_name
 from pipeline.source.schema import IsoDate, Label, LanguageTag, Model, Text, validate
 from pipeline.source.text import SourceText, YamlDocument, parse_yaml, plain_text, read_source, split_front_matter
 
@@ -125,8 +126,8 @@ def parse_manuscript(source: SourceText | None, path: Path, reporter: Reporter) 
 def manuscript_name(path: Path) -> str:
     """The NAME commands and outputs use: the slug, lower-cased, and a translation's language
     in BCP 47's usual case (`B12-Diet.zh-hans.md` is `b12-diet.zh-Hans`)."""
-    slug, dot, lang = path.stem.partition(".")
-    return slug.lower() + (dot + canonical_case(lang) if dot else "")
+    slug, lang = split_name(path.stem.lower())
+    return slug + ("." + canonical_case(lang) if lang else "")
 
 
 def read_front_matter(path: Path) -> FrontMatter | None:

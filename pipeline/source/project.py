@@ -12,7 +12,7 @@ from pipeline.base.braille import table_exists
 from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError, has_errors
 from pipeline.base.languages import problem_with
 from pipeline.output.keys import article_digest, file_digest, publication_digest
-from pipeline.output.layout import CACHE, OUTPUT, RESERVED_SLUGS, split_name
+from pipeline.output.layout import CACHE, EASY_READ, OUTPUT, RESERVED_SLUGS, is_easy_read, source_of, split_name
 from pipeline.source.folders import MANUSCRIPTS
 from pipeline.source.history import HistoryError, Repository
 from pipeline.source.manuscript import manuscript_name
@@ -72,7 +72,7 @@ class Project:
 
     def with_sources(self, names: list[str]) -> list[str]:
         """The names, and the sources of the translations among them (a translation is checked against its source)."""
-        extra = [split_name(n)[0] for n in names if split_name(n)[1] and split_name(n)[0] in self.sources]
+        extra = [source_of(n) for n in names if source_of(n) in self.sources]
         return list(dict.fromkeys([*names, *extra]))
 
     def article_key(self, slug: str, media: tuple[str, ...]) -> str:
@@ -167,7 +167,11 @@ def check_name(name: str, sources: dict[str, list[Path]], root: Path) -> list[Di
         reporter = Reporter(path, root)
         if lang is not None:
             check_translation_name(path, slug, lang, sources, reporter)
-        if not SLUG.match(slug):
+        elif is_easy_read(name) and source_of(name) not in sources:
+            reporter.error((1, 1), "easy-read-source", f"'{path.name}' is an Easy Read edition, but the article "
+                           f"it is made from, {source_of(name)}.md, does not exist",
+                           did_you_mean(source_of(name), [s for s in sources if "." not in s]))
+        if not SLUG.match(slug.removesuffix("." + EASY_READ)):
             reporter.error((1, 1), "slug", f"file name '{path.name}' is not a valid slug",
                            "use lowercase letters, digits and single hyphens, e.g. low-b12.md")
         elif slug in RESERVED_SLUGS:

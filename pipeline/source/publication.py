@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field
 
 from pipeline.base.diagnostics import Reporter
+from pipeline.output.layout import split_name
 from pipeline.source.schema import LanguageTag, Model, Text, validate
 from pipeline.source.text import parse_yaml, read_source
 
@@ -287,7 +288,8 @@ def load_publication(manuscripts_dir: Path, reporter: Reporter) -> tuple[Publica
 
 def booklets_of(publication: Publication, names: list[str]) -> list[tuple[Booklet, list[str]]]:
     """Each booklet with the manuscripts it holds; one booklet of every article when none is defined.
-    A booklet with `lang` holds its manuscripts' translations into that language."""
+    A booklet with `lang` holds its manuscripts' translations into that language. `all` is every
+    article, not their Easy Read editions: a booklet holds one where it names it."""
     booklets = publication.booklets or [Booklet(
         id="all-articles", title=f"{publication.publisher}: all articles",
         identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, publication.base_url)}")]
@@ -299,5 +301,5 @@ def booklet_names(booklet: Booklet, names: list[str]) -> list[str]:
     if booklet.lang is None:
         return sources
     by_lower = {name.lower(): name for name in names}
-    wanted = (f"{name}.{booklet.lang}".lower() if "." not in name else name.lower() for name in sources)
+    wanted = (f"{name}.{booklet.lang}".lower() if split_name(name)[1] is None else name.lower() for name in sources)
     return [by_lower[name] for name in wanted if name in by_lower]
