@@ -184,3 +184,17 @@ def test_every_table_we_ship_writes_its_language_in_six_dots_and_reads_it_back(l
     cells = translated(SENTENCES[lang] + " עברית 👍", TABLES[lang])  # another script and an emoji, spelt in Latin
     assert cells and not eight_dot(cells)
     assert read_back(cells, TABLES[lang]).strip()
+
+
+def test_the_page_offers_its_braille_files_where_its_language_has_a_table(built_translations: Path) -> None:
+    output = built_translations / "output"
+    for name, page in (("b12-joint-stiffness.ar", "web/ar/b12-joint-stiffness.html"),
+                       ("b12-joint-stiffness", "web/b12-joint-stiffness.html")):
+        links = etree.parse(str(output / page), etree.HTMLParser()).xpath("//section[@id='downloads']//a/@href")
+        offered = [link for link in links if link.endswith((".brf", ".pef"))]
+        assert [link.rsplit("/", 1)[-1] for link in offered] == [f"{name}.brf", f"{name}.pef"], page
+        for link in offered:  # each link reaches a copy of the braille file itself
+            copy = (output / page).parent / link
+            assert copy.read_bytes() == (output / "braille" / link.rsplit("/", 1)[-1]).read_bytes()
+    bengali = etree.parse(str(output / "web/bn/b12-joint-stiffness.html"), etree.HTMLParser())
+    assert not [link for link in bengali.xpath("//a/@href") if link.endswith((".brf", ".pef"))]

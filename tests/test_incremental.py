@@ -60,7 +60,9 @@ def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(bui
         "epub/vitamin-b12.epub",
         f"pdf/{NECK}.large-print.pdf", f"pdf/{NECK}.pdf",
         "web/b12-neck-stiffness.html",
+        "web/downloads/b12-neck-stiffness.brf",
         "web/downloads/b12-neck-stiffness.large-print.pdf", "web/downloads/b12-neck-stiffness.pdf",
+        "web/downloads/b12-neck-stiffness.pef",
         "web/downloads/vitamin-b12.epub",
         "web/index.html",
     ]
@@ -186,8 +188,8 @@ def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Pa
     assert {f"wrote output/pdf/{JOINT}.large-print.pdf", f"wrote output/pdf/{JOINT}.pdf"} < set(lines)
     data = json.loads(report.read_text())
     assert lines[-1] == f"built {len(data['written'])} files, {len(data['up_to_date'])} up to date, 0 failed"
-    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 10 and data["failed"] == {}
-    assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 19  # 16; A–Z, search page, script
+    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 12 and data["failed"] == {}
+    assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 23  # 20; A–Z, search page, script
     assert set(data["seconds"]) == {JOINT}
     assert all(0 < mb < 1000 for mb in data["peak_memory_mb"].values())
 
@@ -238,7 +240,7 @@ def cli_build(root: Path, *args: str, epoch: str = SOURCE_DATE_EPOCH) -> tuple[s
 
 def test_a_build_with_nothing_to_do_tells_the_last_account_again_without_importing_a_stage(built: Path) -> None:
     replayed, imported = cli_build(built)
-    assert imported == [] and replayed.endswith("built 0 files, 39 up to date, 0 failed\nexit 0"), replayed
+    assert imported == [] and replayed.endswith("built 0 files, 45 up to date, 0 failed\nexit 0"), replayed
     (built / "output" / ".cache" / "build.json").unlink()
     full, imported = cli_build(built)
     assert imported == list(STAGES) and full == replayed  # the same words as a build that looks at everything

@@ -111,9 +111,11 @@ def test_web_folder_is_self_contained(built_samples: Path) -> None:
 def test_article_page_offers_its_downloads(built_samples: Path) -> None:
     links = page(built_samples, "b12-joint-stiffness").xpath("//section[@id='downloads']//a/@href")
     assert links == ["downloads/b12-joint-stiffness.pdf", "downloads/b12-joint-stiffness.large-print.pdf",
-                     "downloads/vitamin-b12.epub"]
+                     "downloads/vitamin-b12.epub", "downloads/b12-joint-stiffness.brf",
+                     "downloads/b12-joint-stiffness.pef"]
+    folders = {"pdf": "pdf/", "epub": "epub/", "brf": "braille/", "pef": "braille/"}
     for link in links:
-        original = built_samples / "output" / link.replace("downloads/", "pdf/" if link.endswith(".pdf") else "epub/")
+        original = built_samples / "output" / link.replace("downloads/", folders[link.rsplit(".", 1)[-1]])
         assert (built_samples / "output" / "web" / link).read_bytes() == original.read_bytes()
 
 

@@ -247,6 +247,10 @@ def downloads_of(run: Build, slug: str) -> list:
              if "pdf" in run.formats]
     if "epub" in run.formats:
         found += [booklet_download(booklet) for booklet, members in booklet_members(run) if slug in members]
+    article = run.examined.get(slug)
+    if article is not None and article.document is not None and has_braille(run, article):
+        found += [Download(f"braille-{kind}", layout.download(path))
+                  for kind, path in zip(layout.BRAILLE_FILES, layout.braille(slug), strict=True)]
     return found
 
 

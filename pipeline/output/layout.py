@@ -222,13 +222,14 @@ def media(image: str) -> str:
 
 
 def download(path: str) -> str:
-    """The site's copy of a leaflet or booklet, for readers to download."""
+    """The site's copy of a leaflet, booklet or braille file, for readers to download."""
     return DOWNLOADS + path.split("/", 1)[1]
 
 
 def is_download_source(path: str) -> bool:
-    """The leaflets and booklets the site offers (a leaflet at another page size is not one)."""
-    return path.startswith(("pdf/", "epub/")) and not is_other_size(path)
+    """The leaflets, booklets and braille files the site offers (a leaflet at another page size
+    is not one)."""
+    return path.startswith(("pdf/", "epub/", BRAILLE)) and not is_other_size(path)
 
 
 def href(path: str) -> str:
