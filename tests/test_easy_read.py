@@ -166,3 +166,43 @@ def test_names_of_easy_read_editions() -> None:
         [None, "b12", "b12", "b12.easy-read"]
     assert counterpart("b12.ar") == "b12.easy-read.ar" and counterpart("b12.easy-read.ar") == "b12.ar"
     assert page("b12.easy-read.ar") == "web/ar/b12.easy-read.html"
+
+
+@pytest.mark.slow
+def test_the_easy_read_booklet_is_clean_under_epubcheck_and_ace(built: Path, tmp_path: Path) -> None:
+    from pipeline.review.gates import ace_violations, epubcheck_messages
+
+    booklet = built / "output" / "epub" / "vitamin-b12-easy-read.epub"
+    assert epubcheck_messages(booklet) == "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
+    assert ace_violations(booklet, tmp_path) == []
+
+
+ROWS = """() => {
+  const found = [];
+  const pictures = [...document.querySelectorAll('p > img:first-child')];
+  for (const picture of pictures) {  // the row's words start beside its picture, not under it
+    const words = document.createRange();
+    words.setStartAfter(picture);
+    words.setEndAfter(picture.parentNode.lastChild);
+    const first = words.getClientRects()[0];
+    if (!first || first.left < picture.getBoundingClientRect().right) found.push('under: ' + picture.alt);
+  }
+  for (const element of document.querySelectorAll('h2, section, aside')) {  // nothing starts beside a picture above it
+    const top = element.getBoundingClientRect().top;
+    for (const picture of pictures) {
+      const box = picture.getBoundingClientRect();
+      if (box.top < top && box.bottom > top + 1) found.push('beside: ' + element.textContent.trim().slice(0, 40));
+    }
+  }
+  return found;
+}"""
+
+
+def test_the_page_and_the_chapter_keep_each_row_beside_its_picture_and_apart_from_the_next(built: Path, page,
+                                                                                              tmp_path: Path) -> None:
+    with zipfile.ZipFile(built / "output" / "epub" / "vitamin-b12-easy-read.epub") as epub:
+        epub.extractall(tmp_path)
+    for document in (built / "output" / "web" / f"{NAME}.html", tmp_path / "EPUB" / f"{NAME}.xhtml"):
+        page.goto(document.as_uri())
+        assert page.evaluate("document.querySelectorAll('p > img:first-child').length") == 7
+        assert page.evaluate(ROWS) == [], document.name
