@@ -96,12 +96,12 @@ def test_a_booklet_that_names_it_holds_it_as_a_chapter(built: Path) -> None:
     assert 'class="chapter easy-read"' in chapter and "Vitamin B12 is in food." in chapter
 
 
-def easy_read_project(root: Path, body: str, front: str = "") -> Path:
+def easy_read_project(root: Path, body: str, summary: str = "summary: It is easy.\n") -> Path:
     """The base project with an Easy Read edition of ok.md whose body is `body`."""
     copied_with(BASE_PROJECT, root)
     (root / "manuscripts" / "ok.easy-read.md").write_text(
         "---\ntitle: An easy article\nlang: en-GB\ndate: 2026-01-10\nreview-date: 2099-01-10\n"
-        f"summary: It is easy.\ndisclaimer: medical\n{front}---\n\n{body}\n")
+        f"{summary}disclaimer: medical\n---\n\n{body}\n")
     return root
 
 
@@ -137,6 +137,18 @@ def test_check_warns_at_each_row_sentence_and_word_that_is_not_easy_read(tmp_pat
         (22, 1, "a table in an Easy Read edition"),
     } <= told, result.output
     assert "Easy Read edition has never been accepted against ok.md" in result.output
+
+
+def test_an_easy_read_edition_may_go_without_a_summary(tmp_path: Path) -> None:
+    root = easy_read_project(tmp_path / "p", "![A doctor](media/dot.png) Talk to your doctor.", summary="")
+    assert publish("translations", "--accept", "ok.easy-read", project=root).exit_code == 0
+    result = publish("build", "ok.easy-read", "--format", "web", project=root)
+    assert result.exit_code == 0 and "summary" not in result.output, result.output
+    page = lxml.html.parse(str(root / "output" / "web" / "ok.easy-read.html")).getroot()
+    assert not page.xpath("//*[@id='summary']") and "Talk to your doctor." in page.xpath("string(//article)")
+    article = root / "manuscripts" / "ok.md"  # an article still needs one
+    article.write_text(re.sub(r"(?m)^summary:.*\n", "", article.read_text()))
+    assert "error: missing required field 'summary'" in publish("check", "ok", project=root).output
 
 
 def test_an_easy_read_edition_needs_the_article_it_is_made_from(tmp_path: Path) -> None:

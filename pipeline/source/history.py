@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.base.diagnostics import Reporter, UsageError
-from pipeline.source.manuscript import front_matter_of, parse_manuscript
+from pipeline.source.manuscript import front_matter_model, front_matter_of, parse_manuscript
 from pipeline.source.text import SourceText, plain_text
 
 FIELD, RECORD = "\x1f", "\x1e"
@@ -153,7 +153,7 @@ def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
 
 
 def version_of(text: str, path: Path) -> str | None:
-    front = front_matter_of(text)
+    front = front_matter_of(text, front_matter_model(path))
     if front is None:  # the quick reading failed: the careful one may still find the field
         manuscript = parse_manuscript(SourceText(plain_text(text)), path, Reporter(path))
         front = manuscript.front if manuscript else None

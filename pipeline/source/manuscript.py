@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.base.languages import canonical_case
-from pipeline.output.layout import split_name
+from pipeline.output.layout import is_easy_read, split_name
 from pipeline.source.schema import IsoDate, Label, LanguageTag, Model, Text, validate
 from pipeline.source.text import SourceText, YamlDocument, parse_yaml, plain_text, read_source, split_front_matter
 
@@ -95,6 +95,16 @@ class FrontMatter(Model):
     topics: list[Text] = Field([], description="Topics the article belongs to: a page each, and the index's groups.")
 
 
+class EasyReadFrontMatter(FrontMatter):
+    """An Easy Read edition's: its rows say it all, so it may go without a summary (SPEC §15)."""
+
+    summary: Text = Field("", description="Plain-language summary (Markdown); optional in Easy Read.")
+
+
+def front_matter_model(path: Path) -> type[FrontMatter]:
+    return EasyReadFrontMatter if is_easy_read(manuscript_name(path)) else FrontMatter
+
+
 @dataclass
 class Manuscript:
     """One article as written: typed front matter, the Markdown body, and where each came from."""
@@ -117,7 +127,7 @@ def parse_manuscript(source: SourceText | None, path: Path, reporter: Reporter) 
     """A manuscript from its text (the file's, or an earlier version's from git)."""
     parts = source and split_front_matter(source, reporter)
     doc = parts and parse_yaml(parts.yaml, parts.yaml_first_line, reporter)
-    front = doc and validate(FrontMatter, doc, reporter)
+    front = doc and validate(front_matter_model(path), doc, reporter)
     if not front:
         return None
     return Manuscript(manuscript_name(path), path, front, parts.body, parts.body_first_line, source, doc)
@@ -134,12 +144,12 @@ def read_front_matter(path: Path) -> FrontMatter | None:
     """The front matter alone, quickly (libyaml, no positions), for commands that only list
     fields; None when it does not read cleanly, and load_manuscript then says where."""
     try:
-        return front_matter_of(path.read_text(encoding="utf-8"))
+        return front_matter_of(path.read_text(encoding="utf-8"), front_matter_model(path))
     except (OSError, UnicodeDecodeError):
         return None
 
 
-def front_matter_of(text: str) -> FrontMatter | None:
+def front_matter_of(text: str, model: type[FrontMatter] = FrontMatter) -> FrontMatter | None:
     """A manuscript text's front matter, read quickly; None when it does not read cleanly."""
     import yaml  # noqa: PLC0415 - PyYAML's C loader: ten times faster than a round-trip parse
 
@@ -147,6 +157,6 @@ def front_matter_of(text: str) -> FrontMatter | None:
     head, fence, _body = text.removeprefix("---\n").partition("\n---\n")
     try:
         data = yaml.load(head, Loader=yaml.CSafeLoader) if text.startswith("---\n") and fence else None
-        return FrontMatter.model_validate(data) if isinstance(data, dict) else None
+        return model.model_validate(data) if isinstance(data, dict) else None
     except (yaml.YAMLError, ValueError):
         return None
