@@ -410,7 +410,7 @@ def translations(names: tuple[str, ...], accept: bool, fail_outdated: bool, repo
     for row in result.rows:
         say(f"{row.name:<{width}}  {result.langs[row.name]:<8}  {row.describe()}")
     current = sum(row.state == "up-to-date" for row in result.rows)
-    say(f"{len(result.rows)} translation{'s' * (len(result.rows) != 1)}: {current} up to date")
+    say(f"{counted(result.rows)}: {current} up to date")
 
     def findings():
         return translations_findings(result, fail_outdated, project, () if accept else names)
@@ -488,6 +488,16 @@ def clean(project: Path) -> None:
     except Busy as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"removed {removed} item{'s' * (removed != 1)} from output/")
+
+
+def counted(rows) -> str:
+    """'3 translations', or '2 translations and 1 Easy Read edition' (an edition without a language of its own)."""
+    from pipeline.output.layout import split_name
+
+    easy = sum(split_name(row.name)[1] is None for row in rows)
+    translated = len(rows) - easy
+    said = f"{translated} translation{'s' * (translated != 1)}"
+    return said + (f" and {easy} Easy Read edition{'s' * (easy != 1)}" if easy else "")
 
 
 def interrupt(_signum, _frame) -> None:

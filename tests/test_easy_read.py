@@ -141,7 +141,8 @@ def test_check_warns_at_each_row_sentence_and_word_that_is_not_easy_read(tmp_pat
 
 def test_an_easy_read_edition_may_go_without_a_summary(tmp_path: Path) -> None:
     root = easy_read_project(tmp_path / "p", "![A doctor](media/dot.png) Talk to your doctor.", summary="")
-    assert publish("translations", "--accept", "ok.easy-read", project=root).exit_code == 0
+    accepted = publish("translations", "--accept", "ok.easy-read", project=root)
+    assert accepted.exit_code == 0 and accepted.output.endswith("0 translations and 1 Easy Read edition: 1 up to date\n")
     result = publish("build", "ok.easy-read", "--format", "web", project=root)
     assert result.exit_code == 0 and "summary" not in result.output, result.output
     page = lxml.html.parse(str(root / "output" / "web" / "ok.easy-read.html")).getroot()
