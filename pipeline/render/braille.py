@@ -66,7 +66,8 @@ def braille_blocks(document: Document, publication: Publication, words: Labels, 
         return print_html(html, publication.base_url)
 
     blocks = [Block(brl(document.title.text), 0, 0, centred=True)]
-    blocks += [heading(words.plain("summary")), *body_blocks(printed(document.summary.html), brl, words)]
+    if document.summary.text:  # an Easy Read edition may have none
+        blocks += [heading(words.plain("summary")), *body_blocks(printed(document.summary.html), brl, words)]
     if document.key_points:
         blocks.append(heading(words.plain("key-points")))
         blocks += [Block(brl(f"{text_of(printed(point.title.html))}. {text_of(printed(point.text.html))}"), 0, 2)
