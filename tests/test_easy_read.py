@@ -84,11 +84,14 @@ def test_verify_reads_every_easy_read_output_back(built: Path) -> None:
                      flags=re.M), result.output
 
 
-def test_the_a_to_z_lists_it_marked_as_easy_read(built: Path) -> None:
+def test_the_a_to_z_and_the_index_list_it_marked_as_easy_read(built: Path) -> None:
     a_to_z = lxml.html.parse(str(built / "output" / "web" / "a-z.html")).getroot()
     entry = a_to_z.xpath(f"//li[@id='a-z-{NAME}']")[0]
     assert entry.xpath("a/@href") == [f"{NAME}.html"]
     assert entry.xpath("string(span[@class='easy-read-mark'])") == "(Easy Read)"
+    index = lxml.html.parse(str(built / "output" / "web" / "index.html")).getroot()
+    marked = index.xpath("//ul[@class='article-list']//h2[span[@class='easy-read-mark']]/a/@href")
+    assert marked == [f"{NAME}.html"]
 
 
 def test_a_booklet_that_names_it_holds_it_as_a_chapter(built: Path) -> None:
