@@ -24,7 +24,6 @@ from pipeline.source.publication import MOST_COMMON_RARE_WORD
 USUAL_RARE_BELOW = {**dict.fromkeys(("en", "es", "fr", "pt", "it", "nl", "de", "ca", "sv", "nb", "zh"), 2.0),
                     **dict.fromkeys(("pl", "ru", "uk", "cs", "fi", "ar", "bn", "he", "mk", "ja"), 1.0)}
 
-
 POSSESSIVE = re.compile(r"['’]s$")  # the div's: the word is "div"
 
 
