@@ -191,13 +191,18 @@ def rows(blocks: list) -> tuple[Row, ...]:
         if block.get("t") in ("Para", "Plain"):
             inlines = block["c"]
             starts = bool(inlines) and inlines[0]["t"] == "Image"
-            picture = Image(inlines[0]["c"][2][0], stringify(inlines[0]["c"][1])) if starts else None
+            picture = image_of(inlines[0]) if starts else None
             text = stringify(inlines[1:] if starts else inlines, skip=frozenset({"Note", "Cite"}))
             found.append(Row(picture, " ".join(text.split())))
         elif block.get("t") == "Figure":
             image = next((node for node, _level in walk(block["c"][2]) if node["t"] == "Image"), None)
-            found.append(Row(image and Image(image["c"][2][0], stringify(image["c"][1])), ""))
+            found.append(Row(image and image_of(image), ""))
     return tuple(found)
+
+
+def image_of(node: dict) -> Image:
+    """An Image node's source and alt text."""
+    return Image(node["c"][2][0], stringify(node["c"][1]))
 
 
 def sections(blocks: list) -> tuple[Section, ...]:
@@ -224,7 +229,7 @@ def collect(node: dict, facts: dict, notes: dict[int, int]) -> None:
         facts["citations"] += [Citation(citation["citationId"]) for citation in content[0]]
         facts["citation_labels"].append(stringify(content[1], quotes=True))
     elif kind == "Image":
-        facts["images"].append(Image(content[2][0], stringify(content[1])))
+        facts["images"].append(image_of(node))
     elif kind == "Link":
         facts["links"].append(Link(content[2][0]))
     elif kind in ("RawInline", "RawBlock") and content[0].lower().startswith(("html", "epub")):
