@@ -492,9 +492,9 @@ def clean(project: Path) -> None:
 
 def counted(rows) -> str:
     """'3 translations', or '2 translations and 1 Easy Read edition' (an edition without a language of its own)."""
-    from pipeline.output.layout import split_name
+    from pipeline.output.layout import is_translation
 
-    easy = sum(split_name(row.name)[1] is None for row in rows)
+    easy = sum(not is_translation(row.name) for row in rows)
     translated = len(rows) - easy
     said = f"{translated} translation{'s' * (translated != 1)}"
     return said + (f" and {easy} Easy Read edition{'s' * (easy != 1)}" if easy else "")

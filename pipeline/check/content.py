@@ -313,7 +313,7 @@ def check_language(manuscript: Manuscript, reporter: Reporter) -> None:
 
 
 def is_translation(manuscript: Manuscript) -> bool:
-    return split_name(manuscript.slug)[1] is not None
+    return layout.is_translation(manuscript.slug)
 
 
 def check_nesting(context: Context, loc: tuple, facts: FragmentFacts) -> None:

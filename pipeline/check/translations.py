@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, Reporter, UsageError
 from pipeline.convert.conversion import Converted
-from pipeline.output.layout import is_easy_read, source_of, split_name
+from pipeline.output.layout import is_translation, source_of
 from pipeline.output.writer import atomic_write
 from pipeline.source.manuscript import Manuscript
 from pipeline.source.publication import Publication
@@ -189,7 +189,7 @@ def currency_diagnostics(state: Currency, translation_blocks, path: Path, critic
                          root: Path | None = None) -> list[Diagnostic]:
     """Outdated blocks as warnings, and as errors for the critical kinds (the translation is then not built)."""
     reporter = Reporter(path, root)
-    edition = "Easy Read edition" if is_easy_read(state.name) and split_name(state.name)[1] is None else "translation"
+    edition = "translation" if is_translation(state.name) else "Easy Read edition"
     critical = [] if edition != "translation" else critical  # an Easy Read edition says the source in its own rows
     hint = f"update the {edition}, then run: publish translations --accept {state.name}"
     if state.state == "never-accepted":

@@ -17,7 +17,7 @@ from pipeline.check.translations import currency, currency_diagnostics, read_loc
 from pipeline.examine.article import Article
 from pipeline.output import layout
 from pipeline.output.editions import language_name_in
-from pipeline.output.layout import source_of, split_name
+from pipeline.output.layout import source_of
 from pipeline.source.history import HistoryError, version_problems
 from pipeline.source.project import Project
 from pipeline.source.publication import LanguageReadability, Publication, Readability
@@ -129,9 +129,9 @@ def translation_problems(project: Project, examined: dict[str, Article], lock=No
                 f"fix {source_path} first")]
             continue
         state = currency(name, source.blocks, lock)
-        rewritten = split_name(name)[1] is None  # an Easy Read edition: its own words and rows, not its source's
-        found[name] = ([] if rewritten else structure_problems(list(article.blocks), list(source.blocks), path,
-                                                                source_path, project.root))
+        # an Easy Read edition says its article in its own rows: only a translation keeps the structure
+        found[name] = (structure_problems(list(article.blocks), list(source.blocks), path, source_path, project.root)
+                       if layout.is_translation(name) else [])
         found[name] += currency_diagnostics(state, article.blocks, path, critical, project.root)
     return found
 
@@ -194,7 +194,7 @@ def label_problems(project: Project, article: Article) -> list[Diagnostic]:
         reporter.warning(article.lang_position, "braille-table", f"no braille table for '{article.lang}': this "
                          "article has no braille files", f"name a liblouis table for it in publication.yaml, under "
                          f"braille: tables: {{{article.lang}: ...}}")
-    if split_name(article.slug)[1] and article.lang and publication and publication.feedback_in(article.lang) is None:
+    if layout.is_translation(article.slug) and article.lang and publication and publication.feedback_in(article.lang) is None:
         reporter.warning(article.lang_position, "feedback-translation", f"publication.yaml has no feedback line in "
                          f"'{article.lang}'; this translation prints it as written",
                          f"add it under feedback-translations: in publication.yaml, as '{article.lang}: ...'")

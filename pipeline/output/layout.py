@@ -66,6 +66,11 @@ def split_name(name: str) -> tuple[str, str | None]:
     return slug, lang or None
 
 
+def is_translation(name: str) -> bool:
+    """A translation follows its source block for block; an article, or an Easy Read edition, does not."""
+    return split_name(name)[1] is not None
+
+
 def is_easy_read(name: str) -> bool:
     return split_name(name)[0].endswith("." + EASY_READ)
 

@@ -109,7 +109,7 @@ def web_html(html: str, page: str) -> str:
 
 def site_language(documents: list[Document]) -> str:
     """The language most source articles are written in (English for an empty site)."""
-    languages = [document.lang for document in documents if not layout.split_name(document.slug)[1]]
+    languages = [document.lang for document in documents if not layout.is_translation(document.slug)]
     return max(sorted(set(languages)), key=languages.count) if languages else "en"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.base.diagnostics import Diagnostic, Reporter
 from pipeline.check.translations import Currency, accept, currency, read_lock, structure_problems, write_lock
 from pipeline.examine.run import examine_articles
-from pipeline.output.layout import source_of, split_name
+from pipeline.output.layout import is_translation, source_of
 from pipeline.source.project import ProjectError, load_project
 
 
@@ -67,7 +67,7 @@ def acceptance_problems(project, examined: dict, name: str) -> list[Diagnostic]:
             failed = name if article is translation else slug
             return [Reporter(project.path(failed), project.root).error_diagnostic(
                 (1, 1), "translation-accept", f"cannot accept {name}: {failed} has errors (run publish check)")]
-    if split_name(name)[1] is None:
+    if not is_translation(name):
         return []
     problems = structure_problems(list(translation.blocks), list(source.blocks), project.path(name), f"{slug}.md",
                                   project.root)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field
 
 from pipeline.base.diagnostics import Reporter
-from pipeline.output.layout import split_name
+from pipeline.output.layout import is_translation
 from pipeline.source.schema import LanguageTag, Model, Text, validate
 from pipeline.source.text import parse_yaml, read_source
 
@@ -301,5 +301,5 @@ def booklet_names(booklet: Booklet, names: list[str]) -> list[str]:
     if booklet.lang is None:
         return sources
     by_lower = {name.lower(): name for name in names}
-    wanted = (f"{name}.{booklet.lang}".lower() if split_name(name)[1] is None else name.lower() for name in sources)
+    wanted = (f"{name}.{booklet.lang}".lower() if not is_translation(name) else name.lower() for name in sources)
     return [by_lower[name] for name in wanted if name in by_lower]
