@@ -15,9 +15,9 @@ from conftest import FIXTURES, REPO, copied_with, publish
 
 from pipeline.base.languages import direction
 from pipeline.render.office_booklet import sides
+from pipeline.render.pdf_text import page_runs
 from pipeline.source.theme import Theme, labels
 from pipeline.verify.read_booklet import drawn_forms
-from pipeline.verify.read_pdf import page_runs
 
 NECK = "b12-neck-stiffness"
 A4_LANDSCAPE = [0.0, 0.0, 841.89, 595.28]

@@ -14,8 +14,9 @@ import pytest
 
 from pipeline.render import leaflet
 from pipeline.render.pdf_links import link_annotations, link_target
+from pipeline.render.pdf_text import page_runs
 from pipeline.review.pdf_gate import pdf_problems, struct_roles
-from pipeline.verify.read_pdf import open_leaflet, page_runs
+from pipeline.verify.read_pdf import open_leaflet
 
 FOOTER = "General information only"
 LONG_URL = "https://example.org/a/very/long/path/that/will/surely/wrap/across/a/line/break/in/the/printed/leaflet/index.html"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.render.office_booklet import sides
-from pipeline.verify.read_pdf import Run, join_lines, lines_of, page_runs
+from pipeline.render.pdf_text import Run, page_runs
+from pipeline.verify.read_pdf import join_lines, lines_of
 
 
 def booklet_pages(path: Path, right_to_left: bool) -> list[str]:

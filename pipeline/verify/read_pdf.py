@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.base.languages import wide
 from pipeline.examine.reading import Reading, Table, normalise
 from pipeline.output import layout
+from pipeline.render.pdf_text import Run, page_runs
 
 CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 # Elements whose text is a block of its own: their texts are joined by a space, in any script.
@@ -34,16 +35,6 @@ class SectionHeadings:
     faq: str
     references: str
     disclaimer: str
-
-
-@dataclass(frozen=True)
-class Run:
-    """One run of text as drawn: its characters, its baseline and its font size, and whether it is page furniture."""
-
-    text: str
-    baseline: float
-    size: float
-    furniture: bool = False  # drawn inside an artifact (the running footer), not the content
 
 
 @dataclass
@@ -160,33 +151,6 @@ def structure(element, numbers: dict, page: int | None = None, terms: bool = Fal
             if isinstance(destination, pikepdf.String):  # a place in the leaflet, not a web address
                 node["destination"] = str(destination)
     return node
-
-
-def page_runs(page) -> list[tuple[int | None, Run]]:
-    """(mcid, run) for each run of text on a page that states its /ActualText, in the order drawn;
-    the mcid of the tagged content it stands in, or None (untagged, or an artifact: the running
-    footer, which the run says it is part of: `furniture`)."""
-    import pikepdf  # noqa: PLC0415
-
-    found: list[tuple[int | None, Run]] = []
-    marks: list[tuple[int | None, bool]] = []  # each open marked-content sequence: its MCID if any, an artifact?
-    size, pending = 0.0, None  # pending: (mcid, text, furniture) of a run whose position comes next
-    for operands, operator in pikepdf.parse_content_stream(page, "BDC BMC EMC Tf Tm"):
-        name = str(operator)
-        if name in ("BDC", "BMC"):
-            properties = operands[1] if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) else {}
-            marks.append((int(properties["/MCID"]) if "/MCID" in properties else None, operands[0] == "/Artifact"))
-            if "/ActualText" in properties:
-                pending = (next((mcid for mcid, _ in reversed(marks) if mcid is not None), None),
-                           str(properties["/ActualText"]), any(artifact for _, artifact in marks))
-        elif name == "EMC" and marks:
-            marks.pop()
-        elif name == "Tf":
-            size = float(operands[1])
-        elif name == "Tm" and pending is not None:
-            found.append((pending[0], Run(pending[1], float(operands[5]), size, pending[2])))
-            pending = None
-    return found
 
 
 def page_text(page) -> str:
