@@ -161,7 +161,11 @@ def plan_article(run: Build, article: Article) -> list:
     page = "web" in run.formats and run.stale(layout.page(slug), page_key(run, slug))
     key = braille_key(run, article) if has_braille(run, article) else None
     braille = tuple(path for path in layout.braille(slug) if key and run.stale(path, key))  # one may be up to date
-    parts = [((), page, braille), *((group, False, ()) for group in with_press_files(variants))]
+    groups = with_press_files(variants)
+    # The braille goes with the standard leaflet, whose pages it marks; on its own when that is up to date.
+    with_braille = next((group for group in groups if layout.STANDARD in group), ())
+    parts = [((), page, ()), *((group, False, braille if group == with_braille else ()) for group in groups),
+             *([((), False, braille)] if braille and not with_braille else [])]
     return [RenderTask(slug, article.document, variants, page, downloads_of(run, slug), run.project.theme,
                        publication, run.page_size, run.project.manuscripts, publication.limits.seconds_per_article,
                        file_size(run.project.path(slug)), editions_for(run, slug), run.other_size, braille)
@@ -174,10 +178,15 @@ def has_braille(run: Build, article: Article) -> bool:
 
 
 def braille_key(run: Build, article: Article) -> str:
-    options = run.project.publication.braille
-    return keys.braille_key(run.key_of(article.slug), run.project.theme.words_key,  # the theme's only part it prints
+    """The braille's: its words, table and geometry, and the standard leaflet (at the publication's
+    size) whose page breaks it marks."""
+    publication = run.project.publication
+    options, slug = publication.braille, article.slug
+    leaflet = keys.leaflet_key(run.key_of(slug), run.project.theme.key("print"), publication.leaflet.page_size,
+                               layout.STANDARD, editions_for(run, slug)) if options.print_pages else None
+    return keys.braille_key(run.key_of(slug), run.project.theme.words_key,  # the theme's only part it prints
                             table_for(article.document.lang, options.tables) or "", (options.cells, options.lines),
-                            translator_version())
+                            translator_version(), leaflet)
 
 
 def with_press_files(variants: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -212,7 +221,7 @@ def write_rendered(run: Build, slug: str, rendered: Rendered, seconds: float) ->
 
 def report_easy_read_length(run: Build, slug: str, rendered: Rendered) -> None:
     """An Easy Read leaflet longer than its readers can take in at one go is a warning, at its title."""
-    path = layout.leaflet(slug, "standard")
+    path = layout.leaflet(slug, layout.STANDARD)
     if path not in rendered.files:
         return
     import pikepdf  # noqa: PLC0415

@@ -52,8 +52,9 @@ class RenderTask:
 
     @property
     def preload(self):
-        """What this task needs warmed where it runs: WeasyPrint for leaflets, nothing for a page."""
-        return preload_for_leaflets if self.variants else preload_nothing
+        """What this task needs warmed where it runs: WeasyPrint for leaflets (braille reads the
+        standard one's pages), nothing for a page."""
+        return preload_for_leaflets if self.variants or self.braille else preload_nothing
 
     def __call__(self) -> Rendered:
         rendered, made = Rendered(), {}
@@ -66,11 +67,17 @@ class RenderTask:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
                 self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
         if self.braille:
-            attempt_together(rendered, layout.braille(self.slug), self.braille_files, self.braille)
+            attempt_together(rendered, layout.braille(self.slug), lambda: self.braille_files(made), self.braille)
         return rendered
 
-    def braille_files(self) -> tuple[bytes, bytes]:
-        files = render_braille(self.document, self.publication, self.theme)
+    def braille_files(self, made: dict[str, bytes]) -> tuple[bytes, bytes]:
+        """The braille, with where each page of the standard leaflet at the publication's size
+        begins: the one this task laid out, else laid out for it."""
+        leaflet = None
+        if self.publication.braille.print_pages:
+            leaflet = made.get(layout.STANDARD) if self.other_size is None else None
+            leaflet = leaflet or self.leaflet(layout.STANDARD, self.publication.leaflet.page_size)
+        files = render_braille(self.document, self.publication, self.theme, leaflet)
         if files is None:
             raise ValueError(f"no braille table for {self.document.lang}: the build asked for braille all the same")
         return files

@@ -92,10 +92,12 @@ def leaflet_key(article: str, theme: str, page_size: str, variant: str, editions
     return digest(article, theme, page_size, variant, editions_part(editions), *([press] if press else []))
 
 
-def braille_key(article: str, words: str, table: str, geometry: tuple[int, int], translator: str) -> str:
+def braille_key(article: str, words: str, table: str, geometry: tuple[int, int], translator: str,
+                leaflet: str | None) -> str:
     """An article's braille files (words: the theme's labels, all of the theme it prints;
-    translator: liblouis's version, whose tables change its cells)."""
-    return digest(article, words, table, list(geometry), translator)
+    translator: liblouis's version, whose tables change its cells; leaflet: the key of the
+    standard leaflet whose print pages it marks, if it does)."""
+    return digest(article, words, table, list(geometry), translator, leaflet)
 
 
 def page_key(article: str, theme: str, downloads: list, editions) -> str:

@@ -33,9 +33,10 @@ RESERVED_IDS = (*TEMPLATE_PARTS, *(f"{part}-title" for part in TEMPLATE_PARTS),
 REFERENCE_PREFIX = "ref-"  # citeproc's: each reference's entry is "ref-<key>", every citation links there
 RESERVED_ID_PATTERNS = ("^" + re.sub(r"([-^$()%.\[\]*+?])", r"%\1", REFERENCE_PREFIX), "^cite%-%d+$", "fn%d+$",
                         "fnref%d+$", "footnotes$")
-VARIANTS = ("standard", "large-print")  # the leaflets printed of every article
+STANDARD = "standard"  # the leaflet a clinic hands out, whose pages others (the braille) refer to
+VARIANTS = (STANDARD, "large-print")  # the leaflets printed of every article
 OFFICE_BOOKLET = "booklet"  # the variant laid out for the office printer, when publication.yaml asks for it
-PRESS = {"standard": "press", "large-print": "large-print-press"}  # the print shop's variant of each leaflet
+PRESS = {STANDARD: "press", "large-print": "large-print-press"}  # the print shop's variant of each leaflet
 PRINT_FILES = {OFFICE_BOOKLET: "booklet", "press": "press", "large-print-press": "large-print.press"}  # in print/
 LONGEST_SUFFIX_FIRST = sorted(PRINT_FILES.items(), key=lambda item: -len(item[1]))  # ".large-print.press" before ".press"
 OFFICE_PAGES = {"A4": "A5", "letter": "5.5in 8.5in"}  # an office booklet's pages: half its paper
@@ -182,7 +183,7 @@ def leaflet(name: str, variant: str, size: str | None = None) -> str:
     booklet is print/<name>.booklet.pdf, whatever the size."""
     if variant in PRINT_FILES:
         return f"print/{name}.{PRINT_FILES[variant]}.pdf"
-    parts = [name, *([variant] if variant != "standard" else []), *([size.lower()] if size else [])]
+    parts = [name, *([variant] if variant != STANDARD else []), *([size.lower()] if size else [])]
     return f"pdf/{'.'.join(parts)}.pdf"
 
 
@@ -204,7 +205,7 @@ def variant_of(path: str) -> str:
     """The leaflet variant a pdf/ (or print/) path holds."""
     if path.startswith("print/"):
         return next(v for v, suffix in LONGEST_SUFFIX_FIRST if path.endswith(f".{suffix}.pdf"))
-    return next((v for v in VARIANTS if v != "standard" and f".{v}." in path.rsplit("/", 1)[-1]), "standard")
+    return next((v for v in VARIANTS if v != STANDARD and f".{v}." in path.rsplit("/", 1)[-1]), STANDARD)
 
 
 def is_other_size(path: str) -> bool:

@@ -198,6 +198,8 @@ class BrailleOptions(Model):
                                             "choice (`en: en-ueb-g1.ctb` for uncontracted English).")
     cells: int = Field(40, ge=20, le=60, description="Cells a braille line holds.")
     lines: int = Field(25, ge=10, le=50, description="Lines a braille page holds, its page number's included.")
+    print_pages: bool = Field(True, description="Mark where each page of the standard leaflet begins (when it "
+                              "has more than one), as transcribers do.")
 
 
 class Booklet(Model):
