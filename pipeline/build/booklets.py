@@ -10,7 +10,10 @@ from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
 from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
-from pipeline.render.booklet import render_booklet
+from pipeline.render.booklet import booklet_language, render_booklet
+from pipeline.render.onix import render_onix
+from pipeline.source.publication import Booklet
+from pipeline.source.theme import build_time
 
 
 def write_booklets(run: Build) -> None:
@@ -22,14 +25,23 @@ def write_booklets(run: Build) -> None:
             run.fail(path, NOT_BUILT.format(", ".join(broken)), [path])
             continue
         key = keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
-                               booklet.model_dump(), run.project.publication_key)
-        if not run.stale(path, key):
-            continue
-        kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
-        run.make(path, key, lambda: render_booklet(booklet, [run.last_good(slug) for slug in members],
-                                                   run.project.publication, run.project.theme,
-                                                   run.project.manuscripts, kept))
-        kept.save()
+                               booklet.model_dump(mode="json"), run.project.publication_key)
+        documents = [run.last_good(slug) for slug in members]
+        if run.stale(path, key):
+            kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
+            run.make(path, key, lambda: render_booklet(booklet, documents, run.project.publication,
+                                                       run.project.theme, run.project.manuscripts, kept))
+            kept.save()
+        write_onix(run, booklet, documents, key)
+
+
+def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str) -> None:
+    """The booklet's ONIX record, dated as its EPUB is (reproducibly)."""
+    path, lang = layout.onix(booklet.id), booklet_language(documents)
+    key = keys.digest("onix", booklet_key)
+    if run.stale(path, key):
+        sent = build_time(max(document.date for document in documents))
+        run.make(path, key, lambda: render_onix(booklet, documents, run.project.publication, lang, sent, None))
 
 
 def chapter_keys(run: Build, members: list[str]) -> dict[str, str]:

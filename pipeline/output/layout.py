@@ -217,6 +217,11 @@ def booklet(booklet_id: str) -> str:
     return f"epub/{booklet_id}.epub"
 
 
+def onix(booklet_id: str) -> str:
+    """A booklet's ONIX record, for retailers and libraries."""
+    return f"onix/{booklet_id}.xml"
+
+
 def chapter(slug: str) -> str:
     """An article's chapter inside a booklet, relative to the booklet's other documents."""
     return f"{slug}.xhtml"

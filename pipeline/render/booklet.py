@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pipeline.base.files import read_inside
 from pipeline.base.languages import direction
 from pipeline.examine.document import Document
 from pipeline.output import layout
+from pipeline.render.accessibility import accessibility_of
 from pipeline.render.cover import cover_png
 from pipeline.render.html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
+from pipeline.source.distribution import isbn13
 from pipeline.source.links import resolver, with_fragment
 from pipeline.source.publication import Booklet, Publication
 from pipeline.source.theme import Theme, build_time, environment, labels
@@ -21,13 +23,6 @@ EPUB = "epub"
 STYLESHEET = "booklet.css"
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
-ACCESSIBILITY_SUMMARY = (
-    "Text with headings, a table of contents and landmarks; tables have header rows and "
-    "captions; images have text alternatives; numbered references are linked endnotes. "
-    "No flashing, sound or motion. Meets WCAG 2.2 Level AA."
-)
-
-
 class Afresh:
     """No chapter kept: every chapter rendered (a booklet made outside a build, e.g. by a test)."""
 
@@ -48,7 +43,7 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
     the chapters rendered before, by slug, and keeps those rendered now (get and put)."""
     from ebooklib import epub  # noqa: PLC0415 - only builds need it
 
-    env, lang = environment(theme, EPUB), documents[0].lang
+    env, lang = environment(theme, EPUB), booklet_language(documents)
     words = labels(theme, lang)
     modified = build_time(max(document.date for document in documents))
     book, text_direction = epub.EpubBook(), direction(lang)
@@ -88,25 +83,43 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
 def describe(book, booklet: Booklet, publication: Publication, lang: str, documents: list[Document]) -> None:
     """Booklet metadata and the accessibility metadata retailers and the EAA expect."""
     book.set_identifier(booklet.identifier)
+    if booklet.isbn and booklet.identifier != f"urn:isbn:{isbn13(booklet.isbn)}":
+        book.add_metadata("DC", "identifier", f"urn:isbn:{isbn13(booklet.isbn)}")
     book.set_title(booklet.title)
     book.set_language(lang)
-    book.add_author(publication.publisher)
+    authors = [person.name for person in booklet.contributors if person.role == "author"]
+    for name in authors or [publication.publisher]:
+        book.add_author(name)
+    for person in (person for person in booklet.contributors if person.role != "author"):
+        book.add_metadata("DC", "contributor", person.name)
     book.add_metadata("DC", "publisher", publication.publisher)
-    book.add_metadata("DC", "date", max(document.date for document in documents).isoformat())
+    book.add_metadata("DC", "date", publishing_date(booklet, documents).isoformat())
     if booklet.description:
         book.add_metadata("DC", "description", booklet.description)
-    has_images = any(document.images for document in documents)
-    modes = ["textual", "visual"] if has_images else ["textual"]
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
-                "alternativeText" if has_images else None]
-    for mode in modes:
+    facts = accessibility_of(documents, publication.publisher, booklet.page_break_source)
+    for mode in facts.modes:
         book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
-    book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
-    for feature in filter(None, features):
+    for mode in facts.sufficient:
+        book.add_metadata(None, "meta", mode, {"property": "schema:accessModeSufficient"})
+    for feature in facts.features:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
-    book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    book.add_metadata(None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"})
-    book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
+    for hazard in facts.hazards:
+        book.add_metadata(None, "meta", hazard, {"property": "schema:accessibilityHazard"})
+    book.add_metadata(None, "meta", facts.summary, {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", facts.conforms_to, {"property": "dcterms:conformsTo"})
+    book.add_metadata(None, "meta", facts.certified_by, {"property": "a11y:certifiedBy"})
+    if facts.page_break_source:
+        book.add_metadata(None, "meta", facts.page_break_source, {"property": "a11y:pageBreakSource"})
+
+
+def booklet_language(documents: list[Document]) -> str:
+    """The language a booklet is in: its articles' (a booklet with `lang` gathers that language's)."""
+    return documents[0].lang
+
+
+def publishing_date(booklet: Booklet, documents: list[Document]) -> date:
+    """The day the booklet is published: publication.yaml's, else its articles' latest."""
+    return booklet.publishing_date or max(document.date for document in documents)
 
 
 def chapter(env, document: Document, theme: Theme, css, resolve, kept):

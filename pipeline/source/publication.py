@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.output.layout import is_translation
+from pipeline.source.distribution import Distribution, isbn13, valid_isbn
 from pipeline.source.schema import LanguageTag, Model, Text, validate
 from pipeline.source.text import parse_yaml, read_source
 
@@ -112,16 +113,6 @@ class Readability(Model):
             rare_below=self.rare_below if own.rare_below is None else own.rare_below)  # None: the language's usual
 
 
-def isbn_is_valid(isbn: str) -> bool:
-    digits = isbn.replace("-", "").replace(" ", "").upper()
-    if re.fullmatch(r"\d{13}", digits):
-        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
-    if re.fullmatch(r"\d{9}[\dX]", digits):
-        values = [10 if d == "X" else int(d) for d in digits]
-        return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
-    return False
-
-
 def _identifier(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -132,9 +123,8 @@ def _identifier(value: Any) -> Any:
         except ValueError:
             raise ValueError(f"'{value}' is not a valid UUID") from None
     if value.startswith("urn:isbn:"):
-        if isbn_is_valid(value.removeprefix("urn:isbn:")):
-            return value
-        raise ValueError(f"'{value}' is not a valid ISBN (check digit)")
+        valid_isbn(value.removeprefix("urn:isbn:"))
+        return value
     raise ValueError("should start with 'urn:uuid:' or 'urn:isbn:'")
 
 
@@ -202,8 +192,8 @@ class BrailleOptions(Model):
                               "has more than one), as transcribers do.")
 
 
-class Booklet(Model):
-    """An EPUB that bundles several articles."""
+class Booklet(Distribution):
+    """An EPUB that bundles several articles, and what retailers read of it."""
 
     id: Slug
     title: Text
@@ -213,6 +203,13 @@ class Booklet(Model):
     lang: LanguageTag | None = Field(None, description="Gather this language's articles: the manuscripts' "
                                      "translations into it, or those written in it.")
     manuscripts: Annotated[str | list[str], BeforeValidator(_manuscript_list)] = "all"
+
+    @property
+    def page_break_source(self) -> str | None:
+        """What the EPUB's page list follows: its print edition, by ISBN where it has one."""
+        if self.printed is None:
+            return None
+        return f"urn:isbn:{isbn13(self.print_isbn)}" if self.print_isbn else f"{self.title} (print edition)"
 
 
 def _base_url(value: Any) -> Any:
