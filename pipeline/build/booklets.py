@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.base.diagnostics import Reporter
 from pipeline.build.articles import booklet_members
 from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
@@ -12,7 +13,8 @@ from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
 from pipeline.render.booklet import booklet_language, render_booklet
 from pipeline.render.onix import render_onix
-from pipeline.source.publication import Booklet
+from pipeline.render.retailers import retail_problems
+from pipeline.source.publication import PUBLICATION_FILE, Booklet
 from pipeline.source.theme import build_time
 
 
@@ -33,6 +35,7 @@ def write_booklets(run: Build) -> None:
                                                        run.project.theme, run.project.manuscripts, kept))
             kept.save()
         write_onix(run, booklet, documents, key)
+        report_retail_rules(run, booklet)
 
 
 def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str) -> None:
@@ -72,3 +75,17 @@ class KeptChapters:
         if self.changed:
             kept = {slug: [self.keys[slug], self.chapters[slug]] for slug in sorted(self.chapters)}
             atomic_write(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+
+
+def report_retail_rules(run: Build, booklet: Booklet) -> None:
+    """The rules of the retailers the booklet is sent to, on its EPUB as written (this build's or
+    the one kept), at the booklet in publication.yaml."""
+    path = run.writer.root / layout.booklet(booklet.id)
+    if not booklet.retailers or not path.is_file():
+        return
+    reporter = Reporter(run.project.manuscripts / PUBLICATION_FILE, run.project.root)
+    where = run.project.booklet_positions.get(booklet.id, (1, 1))
+    for problem in retail_problems(booklet, path.read_bytes()):
+        report = reporter.error if problem.severity == "error" else reporter.warning
+        report(where, problem.code, f"output/{layout.booklet(booklet.id)}: {problem.message}")
+    run.result.diagnostics += reporter.diagnostics

@@ -15,11 +15,20 @@ from functools import lru_cache
 from pipeline.base.languages import direction, language, wide
 from pipeline.source.publication import Booklet, Publication
 
-SIZE = (1200, 1800)
-MARGIN = 90
+# Designed on a grid of 1200 by 1800, drawn at 1600 by 2400: retailers want a cover at least
+# 1400 px on its short side (docs/diagnostics.md, retail-cover-size).
+SCALE = 4 / 3
+
+
+def px(design: float) -> int:
+    return round(design * SCALE)
+
+
+SIZE = (px(1200), px(1800))
+MARGIN = px(90)
 BLUE, WHITE, PALE = (11, 92, 171), (255, 255, 255), (238, 244, 251)
-TITLE_BAND = (180, 700)  # where the title stands on the blue field
-TITLE_SIZES = range(96, 39, -4)
+TITLE_BAND = (px(180), px(700))  # where the title stands on the blue field
+TITLE_SIZES = [px(size) for size in range(96, 39, -4)]
 LINE_SPACING = 1.25
 
 
@@ -31,12 +40,13 @@ def cover_png(booklet: Booklet, publication: Publication, lang: str) -> bytes:
     width = SIZE[0] - 2 * MARGIN
     size, lines = fit(booklet.title, lang, width, TITLE_BAND[1] - TITLE_BAND[0])
     bottom = TITLE_BAND[0] + int(len(lines) * size * LINE_SPACING)
-    draw.rectangle([0, 0, SIZE[0], max(760, bottom + 60)], fill=BLUE)
+    draw.rectangle([0, 0, SIZE[0], max(px(760), bottom + px(60))], fill=BLUE)
     y = write_lines(draw, lines, lang, size, TITLE_BAND[0], WHITE, bold=True)
     if booklet.subtitle:
-        write_lines(draw, wrap(booklet.subtitle, font(lang, 50, False, booklet.subtitle), width, lang), lang, 50,
-                    max(840, y + 120), BLUE, bold=False)
-    write_lines(draw, [publication.publisher], lang, 54, SIZE[1] - 200, BLUE, bold=True)
+        subtitle_size = px(50)
+        write_lines(draw, wrap(booklet.subtitle, font(lang, subtitle_size, False, booklet.subtitle), width, lang),
+                    lang, subtitle_size, max(px(840), y + px(120)), BLUE, bold=False)
+    write_lines(draw, [publication.publisher], lang, px(54), SIZE[1] - px(200), BLUE, bold=True)
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()

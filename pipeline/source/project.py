@@ -39,6 +39,7 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # publication.yaml's, and bad file names
     unusable: set[str] = field(default_factory=set)  # chosen slugs whose file names are errors
     cache_dir: Path | None = None  # where the document cache lives; default output/.cache
+    booklet_positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # each booklet's id in publication.yaml
 
     @property
     def manuscripts(self) -> Path:
@@ -133,9 +134,9 @@ def load_project(root: Path, slugs: tuple[str, ...] = (), cache_dir: Path | None
     root = root.resolve()
     sources = manuscript_paths(manuscripts_dir(root))
     chosen = select(sources, slugs)
-    publication, diagnostics = check_publication(root, set(sources))
+    publication, diagnostics, positions = check_publication(root, set(sources))
     project = Project(root, Theme.of(root), publication, sources, chosen, diagnostics,
-                      cache_dir=cache_dir.resolve() if cache_dir else None)
+                      cache_dir=cache_dir.resolve() if cache_dir else None, booklet_positions=positions)
     for slug in chosen:
         problems = check_name(slug, sources, root)
         project.diagnostics += problems
@@ -144,17 +145,21 @@ def load_project(root: Path, slugs: tuple[str, ...] = (), cache_dir: Path | None
     return project
 
 
-def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, list[Diagnostic]]:
-    """publication.yaml on its own, and against the manuscripts that exist."""
+def check_publication(root: Path, slugs: set[str]) -> tuple[Publication | None, list[Diagnostic], dict]:
+    """publication.yaml on its own, and against the manuscripts that exist; and where each
+    booklet stands in it (what is found in a booklet's files later is told there)."""
     folder = root / MANUSCRIPTS
     reporter = Reporter(folder / PUBLICATION_FILE, root)
     publication, yaml = load_publication(folder, reporter)
-    if publication is not None:
-        check_booklets(publication, yaml, slugs, reporter)
-        check_logo(publication, yaml, folder, reporter)
-        check_profile(publication, yaml, folder, reporter)
-        check_braille_tables(publication, yaml, reporter)
-    return publication, reporter.diagnostics
+    if publication is None:
+        return None, reporter.diagnostics, {}
+    check_booklets(publication, yaml, slugs, reporter)
+    check_logo(publication, yaml, folder, reporter)
+    check_profile(publication, yaml, folder, reporter)
+    check_braille_tables(publication, yaml, reporter)
+    positions = {booklet.id: yaml.position(("booklets", index, "id"))
+                 for index, booklet in enumerate(publication.booklets)}
+    return publication, reporter.diagnostics, positions
 
 
 def check_name(name: str, sources: dict[str, list[Path]], root: Path) -> list[Diagnostic]:
