@@ -12,7 +12,10 @@ from pipeline.build.state import Build
 from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
 from pipeline.render.booklet import booklet_language, render_booklet
-from pipeline.render.onix import render_onix
+from pipeline.render.onix import PrintFacts, render_onix
+from pipeline.render.preflight import preflight, preflight_diagnostics
+from pipeline.render.print_edition import print_facts, render_print_edition
+from pipeline.render.print_pages import page_openings
 from pipeline.render.retailers import retail_problems
 from pipeline.source.publication import PUBLICATION_FILE, Booklet
 from pipeline.source.theme import build_time
@@ -26,25 +29,45 @@ def write_booklets(run: Build) -> None:
         if broken:
             run.fail(path, NOT_BUILT.format(", ".join(broken)), [path])
             continue
-        key = keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
-                               booklet.model_dump(mode="json"), run.project.publication_key)
+        contents = keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
+                                    booklet.model_dump(mode="json"), run.project.publication_key)
         documents = [run.last_good(slug) for slug in members]
+        printed = write_print_edition(run, booklet, documents, contents)
+        key = keys.digest(contents, printed and printed[0])  # its page list follows the print edition
         if run.stale(path, key):
             kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
             run.make(path, key, lambda: render_booklet(booklet, documents, run.project.publication,
-                                                       run.project.theme, run.project.manuscripts, kept))
+                                                       run.project.theme, run.project.manuscripts, kept,
+                                                       printed and page_openings(printed[1])))
             kept.save()
-        write_onix(run, booklet, documents, key)
+        write_onix(run, booklet, documents, key, printed and print_facts(printed[1]))
         report_retail_rules(run, booklet)
 
 
-def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str) -> None:
+def write_print_edition(run: Build, booklet: Booklet, documents: list, contents: str) -> tuple[str, bytes] | None:
+    """The booklet's print edition, when it has one (made now, or kept): its key and its file,
+    which the EPUB's page list and the ONIX record read. Each one this build makes is preflighted."""
+    if booklet.printed is None:
+        return None
+    path = layout.print_edition(booklet.id)
+    key = keys.digest("print-edition", contents, run.project.theme.key("print"), run.press_inputs)
+    if run.stale(path, key):
+        run.make(path, key, lambda: render_print_edition(booklet, documents, run.project.publication,
+                                                         run.project.theme, run.project.manuscripts))
+        if path in run.result.written:
+            run.result.diagnostics += preflight_diagnostics(
+                preflight(run.writer.root / path), path, run.project.manuscripts / PUBLICATION_FILE, run.project.root, [])
+    written = run.writer.root / path
+    return (key, written.read_bytes()) if written.is_file() and path not in run.result.failed else None
+
+
+def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str, printed: PrintFacts | None) -> None:
     """The booklet's ONIX record, dated as its EPUB is (reproducibly)."""
     path, lang = layout.onix(booklet.id), booklet_language(documents)
-    key = keys.digest("onix", booklet_key)
+    key = keys.digest("onix", booklet_key, printed and vars(printed))
     if run.stale(path, key):
         sent = build_time(max(document.date for document in documents))
-        run.make(path, key, lambda: render_onix(booklet, documents, run.project.publication, lang, sent, None))
+        run.make(path, key, lambda: render_onix(booklet, documents, run.project.publication, lang, sent, printed))
 
 
 def chapter_keys(run: Build, members: list[str]) -> dict[str, str]:

@@ -202,9 +202,9 @@ def name_of_print_file(path: str) -> str:
 
 
 def variant_of(path: str) -> str:
-    """The leaflet variant a pdf/ (or print/) path holds."""
+    """The leaflet variant a pdf/ (or print/) path holds; none for a booklet's print edition."""
     if path.startswith("print/"):
-        return next(v for v, suffix in LONGEST_SUFFIX_FIRST if path.endswith(f".{suffix}.pdf"))
+        return next((v for v, suffix in LONGEST_SUFFIX_FIRST if path.endswith(f".{suffix}.pdf")), None)
     return next((v for v in VARIANTS if v != STANDARD and f".{v}." in path.rsplit("/", 1)[-1]), STANDARD)
 
 
@@ -215,6 +215,11 @@ def is_other_size(path: str) -> bool:
 
 def booklet(booklet_id: str) -> str:
     return f"epub/{booklet_id}.epub"
+
+
+def print_edition(booklet_id: str) -> str:
+    """A booklet's print edition, for the press: its articles as one book."""
+    return f"print/{booklet_id}.pdf"
 
 
 def onix(booklet_id: str) -> str:

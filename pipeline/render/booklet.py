@@ -14,12 +14,14 @@ from pipeline.output import layout
 from pipeline.render.accessibility import accessibility_of
 from pipeline.render.cover import cover_png
 from pipeline.render.html import edit_fragment, mark_header_cells, mark_noterefs, rebase_links
+from pipeline.render.page_list import page_list_nav, with_page_breaks
 from pipeline.source.distribution import isbn13
 from pipeline.source.links import resolver, with_fragment
 from pipeline.source.publication import Booklet, Publication
 from pipeline.source.theme import Theme, build_time, environment, labels
 
 EPUB = "epub"
+NAVIGATION = "EPUB/nav.xhtml"
 STYLESHEET = "booklet.css"
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -38,9 +40,10 @@ def chapter_name(document: Document) -> str:
 
 
 def render_booklet(booklet: Booklet, documents: list[Document], publication: Publication,
-                   theme: Theme, manuscripts_dir: Path, kept=None) -> bytes:
+                   theme: Theme, manuscripts_dir: Path, kept=None, print_openings: list | None = None) -> bytes:
     """Assemble one EPUB from already converted documents, byte-reproducibly; `kept` hands back
-    the chapters rendered before, by slug, and keeps those rendered now (get and put)."""
+    the chapters rendered before, by slug, and keeps those rendered now (get and put). With the
+    print edition's pages (`print_openings`: each page's runs of text), it has a page list."""
     from ebooklib import epub  # noqa: PLC0415 - only builds need it
 
     env, lang = environment(theme, EPUB), booklet_language(documents)
@@ -61,9 +64,7 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
     chapters = [chapter(env, document, theme, css, resolve, kept or Afresh()) for document in documents]
     title_page = epub.EpubHtml(uid="title-page", title=words.title_page, file_name="title-page.xhtml", lang=lang,
                                 direction=text_direction)
-    title_page.content = env.get_template("title-page.html").render(
-        booklet=booklet, publication=publication, labels=words,
-        chapters=[(document, chapter_name(document)) for document in documents])
+    title_page.content = title_page_content(env, booklet, documents, publication, words)
     title_page.add_item(css)
     for item in [cover, title_page, *chapters, *images(documents, manuscripts_dir)]:
         book.add_item(item)
@@ -77,7 +78,14 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
         {"type": "text", "href": chapter_name(documents[0]), "title": words.start_reading},
     ]
     book.spine = [cover, title_page, "nav", *chapters]
-    return write_reproducibly(epub, book, modified, words.contents, lang)
+    page_list = ""
+    if print_openings:  # the print edition's pages, marked where each begins
+        documents_in_order = [title_page, *chapters]
+        contents, marks = with_page_breaks([item.content for item in documents_in_order], print_openings)
+        for item, content in zip(documents_in_order, contents, strict=True):
+            item.content = content
+        page_list = page_list_nav(marks, [item.file_name for item in documents_in_order], words.plain("page-list"))
+    return write_reproducibly(epub, book, modified, words.contents, lang, page_list)
 
 
 def describe(book, booklet: Booklet, publication: Publication, lang: str, documents: list[Document]) -> None:
@@ -109,7 +117,22 @@ def describe(book, booklet: Booklet, publication: Publication, lang: str, docume
     book.add_metadata(None, "meta", facts.conforms_to, {"property": "dcterms:conformsTo"})
     book.add_metadata(None, "meta", facts.certified_by, {"property": "a11y:certifiedBy"})
     if facts.page_break_source:
-        book.add_metadata(None, "meta", facts.page_break_source, {"property": "a11y:pageBreakSource"})
+        book.add_metadata(None, "meta", facts.page_break_source, {"property": "pageBreakSource"})
+
+
+def title_page_content(env, booklet: Booklet, documents: list[Document], publication: Publication, words) -> str:
+    return env.get_template("title-page.html").render(
+        booklet=booklet, publication=publication, labels=words,
+        chapters=[(document, chapter_name(document)) for document in documents])
+
+
+def epub_documents(booklet: Booklet, documents: list[Document], publication: Publication,
+                   theme: Theme) -> tuple[str, list[str]]:
+    """The booklet's title page and chapters as the EPUB has them (the print edition prints them)."""
+    env = environment(theme, EPUB)
+    resolve = booklet_links(documents, publication.base_url)
+    return (title_page_content(env, booklet, documents, publication, labels(theme, booklet_language(documents))),
+            [chapter_content(env, document, theme, resolve) for document in documents])
 
 
 def booklet_language(documents: list[Document]) -> str:
@@ -178,8 +201,9 @@ def images(documents: list[Document], manuscripts_dir: Path):
             for index, path in enumerate(paths, start=1)]
 
 
-def write_reproducibly(epub, book, modified: datetime, landmarks_title: str, lang: str) -> bytes:
-    """Write the EPUB, then rewrite its zip with fixed entry times (mimetype first, stored)."""
+def write_reproducibly(epub, book, modified: datetime, landmarks_title: str, lang: str, page_list: str = "") -> bytes:
+    """Write the EPUB, then rewrite its zip with fixed entry times (mimetype first, stored), the
+    package's language stated and the page list (a nav element) in the navigation document."""
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"mtime": modified, "epub3_pages": False, "raise_exceptions": True,
                                   "landmark_title": landmarks_title})
@@ -192,7 +216,11 @@ def write_reproducibly(epub, book, modified: datetime, landmarks_title: str, lan
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             content = source.read(name)
-            target.writestr(info, with_package_language(content, lang) if name.endswith(".opf") else content)
+            if name.endswith(".opf"):
+                content = with_package_language(content, lang)
+            elif name == NAVIGATION and page_list:
+                content = content.replace(b"</body>", page_list.encode("utf-8") + b"</body>", 1)
+            target.writestr(info, content)
     return result.getvalue()
 
 

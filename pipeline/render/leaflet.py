@@ -39,7 +39,7 @@ pikepdf = lazy_import("pikepdf")
 
 PRINT = "print"
 STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "large-print.css"),
-               "booklet": ("leaflet.css", "booklet.css")}
+               "booklet": ("leaflet.css", "booklet.css"), "book": ("book.css",)}
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
@@ -53,6 +53,13 @@ def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> byt
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
     with collector_paused():
         return mend(tagged_pdf(pages_of(html, variant, theme, manuscripts_dir)), html, theme)
+
+
+def lay_out_untagged(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
+    """HTML to an untagged PDF (for the press, which keeps no tags), each run of text stating
+    its characters (pdf_text)."""
+    with collector_paused():
+        return untagged_pdf(pages_of(html, variant, theme, manuscripts_dir))
 
 
 def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path):

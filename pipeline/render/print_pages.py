@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.render.pdf_text import page_runs
 
-MATCHED = 24  # letters and digits of a page's opening that must match: enough to tell one place from another
+MATCHED = 40  # letters and digits of a page's opening that must match: enough to tell a chapter from its line in the contents
 SHORTEST = 8  # an opening shorter than this (the last words of a page) could match anywhere
 TRIED = 8  # the page's first runs tried as its opening
 

@@ -20,6 +20,7 @@ from pipeline.verify.compare import Comparison, Difference, compare, compare_in_
 from pipeline.verify.read_booklet import booklet_pages
 from pipeline.verify.read_braille import as_spaced, braille_cells, element_cells, reads_back
 from pipeline.verify.read_html import parse_page, read_article
+from pipeline.verify.read_page_list import verify_page_list
 from pipeline.verify.read_pdf import SectionHeadings, read_leaflet
 
 PRINT_FORMATS = {"booklet": "office booklet", "press": "press", "large-print-press": "press large print"}
@@ -109,7 +110,19 @@ def verify(root: Path, slugs: tuple[str, ...] = (), jobs: int | None = None,
         lost = workers.run(tasks, receive)
     result.unverified.update({slug: "its worker process stopped before finishing it" for slug in lost})
     result.comparisons = [comparison for slug in sorted(found) for comparison in found[slug]]
+    result.comparisons += [verify_print_pages(booklet.id, project.output) for booklet, _ in booklets
+                           if booklet.printed is not None]
     return result
+
+
+def verify_print_pages(booklet_id: str, output: Path) -> Comparison:
+    """The booklet's EPUB marks each page of its print edition where that page begins."""
+    epub, edition = output / layout.booklet(booklet_id), output / layout.print_edition(booklet_id)
+    if not (epub.is_file() and edition.is_file()):
+        missing = Comparison(booklet_id, f"page list {booklet_id}")
+        missing.text("file", f"output/{layout.print_edition(booklet_id)}", "missing")
+        return missing
+    return verify_page_list(booklet_id, epub, edition)
 
 
 def verify_article(article: Article, output: Path, theme: Theme, booklet_ids: list[str]) -> list[Comparison]:
