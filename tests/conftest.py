@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,22 @@ def copied_with(source: Path, root: Path, config: str = "") -> Path:
     yaml = root / "manuscripts" / "publication.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8") + config, encoding="utf-8")
     return root
+
+
+SAMPLE_BOOKLET = "    manuscripts: [b12-joint-stiffness, b12-neck-stiffness, b12-tests-and-treatment]\n"
+DISTRIBUTION_KEYS = re.compile(r"(?m)^    (?:isbn|print-isbn|price|subjects|contributors|publishing-date|print-edition"
+                               r"|retailers):.*\n")
+
+
+def sample_booklet_with(root: Path, fields: str) -> Path:
+    """A copy of the sample project whose booklet has these distribution fields (YAML lines
+    indented as its keys), and none of the sample's own."""
+    project = copied_with(REPO, root)
+    yaml = project / "manuscripts" / "publication.yaml"
+    text = DISTRIBUTION_KEYS.sub("", yaml.read_text(encoding="utf-8"))
+    assert SAMPLE_BOOKLET in text
+    yaml.write_text(text.replace(SAMPLE_BOOKLET, SAMPLE_BOOKLET + fields), encoding="utf-8")
+    return project
 
 
 def publish(*args: str, project: Path):

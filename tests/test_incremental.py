@@ -57,8 +57,9 @@ def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(bui
     assert not any(p.startswith("web/pagefind/pagefind.js") for p in search_index)  # unchanged bytes stay put
     assert [p for p in written if p not in search_index] == [
         f"braille/{NECK}.brf", f"braille/{NECK}.pef",
-        "epub/vitamin-b12.epub",
+        "epub/vitamin-b12.epub", "onix/vitamin-b12.xml",
         f"pdf/{NECK}.large-print.pdf", f"pdf/{NECK}.pdf",
+        "print/vitamin-b12.pdf",  # the booklet's print edition, and the EPUB's page list that follows it
         "web/b12-neck-stiffness.html",
         "web/downloads/b12-neck-stiffness.brf",
         "web/downloads/b12-neck-stiffness.large-print.pdf", "web/downloads/b12-neck-stiffness.pdf",
@@ -71,13 +72,15 @@ def test_editing_one_manuscript_redoes_its_outputs_its_booklet_and_the_index(bui
 
 def test_changing_a_print_template_redoes_every_leaflet_and_its_braille_and_nothing_else(built: Path) -> None:
     """The braille marks where the standard leaflet's pages begin: it is remade with it (the site's
-    copies are not rewritten when its bytes are the same)."""
+    copies are not rewritten when its bytes are the same); so are the booklet's print edition and
+    the EPUB's page list that follows it, and the ONIX record that counts its pages."""
     css = built / "styles" / "print" / "leaflet.css"
     css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.01em; }\n")
     leaflets = [f"pdf/{slug}{variant}.pdf" for slug in (JOINT, NECK, TESTS) for variant in (".large-print", "")]
     downloads = [f"web/downloads/{path.removeprefix('pdf/')}" for path in leaflets]
     braille = [f"braille/{slug}.{kind}" for slug in (JOINT, NECK, TESTS) for kind in ("brf", "pef")]
-    assert rebuild(built) == sorted(leaflets + downloads + braille)
+    booklet = ["epub/vitamin-b12.epub", "onix/vitamin-b12.xml", "print/vitamin-b12.pdf"]
+    assert rebuild(built) == sorted(leaflets + downloads + braille + booklet)
 
 
 def test_changing_a_web_template_redoes_every_page_and_nothing_else(built: Path) -> None:
@@ -93,7 +96,8 @@ def test_changing_a_web_template_redoes_every_page_and_nothing_else(built: Path)
 def test_changing_a_booklet_in_publication_yaml_leaves_the_leaflets_alone(built: Path) -> None:
     config = built / "manuscripts" / "publication.yaml"
     config.write_text(config.read_text().replace("title: Vitamin B12 and your body", "title: Vitamin B12 and you"))
-    assert rebuild(built) == ["epub/vitamin-b12.epub", f"web/{JOINT}.html", f"web/{NECK}.html", f"web/{TESTS}.html",
+    assert rebuild(built) == ["epub/vitamin-b12.epub", "onix/vitamin-b12.xml", "print/vitamin-b12.pdf",
+                              f"web/{JOINT}.html", f"web/{NECK}.html", f"web/{TESTS}.html",
                               "web/downloads/vitamin-b12.epub", "web/index.html"]
 
 
@@ -113,11 +117,12 @@ def test_an_edited_article_s_chapter_is_the_only_one_rendered_again_and_the_book
     path = built / "manuscripts" / f"{NECK}.md"
     path.write_text(path.read_text().replace("Most stiff necks come from", "Most stiff necks are caused by"))
     assert "epub/vitamin-b12.epub" in rebuild(built, jobs=1)
-    assert rendered == [NECK]
+    assert rendered == [JOINT, NECK, TESTS, NECK]  # the print edition lays the whole book out; the EPUB, one chapter
     kept = (built / "output" / "epub" / "vitamin-b12.epub").read_bytes()
     shutil.rmtree(built / "output")
+    rendered.clear()
     rebuild(built, jobs=1)
-    assert sorted(rendered) == sorted([NECK, JOINT, NECK, TESTS])  # afresh: every chapter
+    assert rendered == [JOINT, NECK, TESTS] * 2  # afresh: every chapter, for the print edition and the EPUB
     assert (built / "output" / "epub" / "vitamin-b12.epub").read_bytes() == kept
     assert b"Most stiff necks are caused by" in chapter_of(kept, NECK)
 
@@ -191,7 +196,7 @@ def test_ci_output_is_one_line_per_output_and_a_report(built: Path, tmp_path: Pa
             f"wrote output/braille/{JOINT}.brf", f"wrote output/braille/{JOINT}.pef"} < set(lines)
     data = json.loads(report.read_text())
     assert lines[-1] == f"built {len(data['written'])} files, {len(data['up_to_date'])} up to date, 0 failed"
-    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 12 and data["failed"] == {}
+    assert len([p for p in data["written"] if not p.startswith("web/pagefind/")]) == 14 and data["failed"] == {}
     assert len([p for p in data["up_to_date"] if not p.startswith("web/pagefind/")]) == 23  # 20; A–Z, search page, script
     assert set(data["seconds"]) == {JOINT}
     assert all(0 < mb < 1000 for mb in data["peak_memory_mb"].values())
@@ -243,7 +248,7 @@ def cli_build(root: Path, *args: str, epoch: str = SOURCE_DATE_EPOCH) -> tuple[s
 
 def test_a_build_with_nothing_to_do_tells_the_last_account_again_without_importing_a_stage(built: Path) -> None:
     replayed, imported = cli_build(built)
-    assert imported == [] and replayed.endswith("built 0 files, 45 up to date, 0 failed\nexit 0"), replayed
+    assert imported == [] and replayed.endswith("built 0 files, 47 up to date, 0 failed\nexit 0"), replayed
     (built / "output" / ".cache" / "build.json").unlink()
     full, imported = cli_build(built)
     assert imported == list(STAGES) and full == replayed  # the same words as a build that looks at everything

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import onixcheck
 import pytest
-from conftest import REPO, copied_with, publish
+from conftest import publish, sample_booklet_with
 from lxml import etree
 
 ONIX = {"o": "http://ns.editeur.org/onix/3.0/reference"}
@@ -33,13 +33,7 @@ CROSSWALK = {"tableOfContents": "11", "readingOrder": "13", "alternativeText": "
 
 
 def with_distribution(root: Path, fields: str = DISTRIBUTION) -> Path:
-    project = copied_with(REPO, root)
-    yaml = project / "manuscripts" / "publication.yaml"
-    text = yaml.read_text(encoding="utf-8")
-    anchor = "    manuscripts: [b12-joint-stiffness, b12-neck-stiffness, b12-tests-and-treatment]\n"
-    assert anchor in text
-    yaml.write_text(text.replace(anchor, anchor + fields.lstrip("\n")), encoding="utf-8")
-    return project
+    return sample_booklet_with(root, fields.lstrip("\n"))
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +118,7 @@ def test_the_accessibility_codes_are_the_epub_s_own_metadata(distributed: Path) 
 
 
 def test_a_booklet_without_distribution_fields_still_gets_a_valid_record(tmp_path: Path) -> None:
-    project = copied_with(REPO, tmp_path)
+    project = sample_booklet_with(tmp_path, "")
     assert publish("build", "--format", "epub", project=project).exit_code == 0
     path = project / "output" / "onix" / f"{BOOKLET}.xml"
     assert onixcheck.validate(str(path), schemas=("xsd", "rng")) == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import onixcheck
 import pikepdf
 import pytest
-from conftest import REPO, copied_with, publish
+from conftest import publish, sample_booklet_with
 from lxml import etree
 
 from pipeline.render.pdf_text import page_runs
@@ -22,7 +22,6 @@ from pipeline.render.print_pages import keyed
 from pipeline.review.gates import ace_violations, epubcheck_messages
 
 BOOKLET = "vitamin-b12"
-ANCHOR = "    manuscripts: [b12-joint-stiffness, b12-neck-stiffness, b12-tests-and-treatment]\n"
 FIELDS = '    isbn: 978-0-306-40615-7\n    print-isbn: "9781861972712"\n'
 CHAPTERS = ["Can low vitamin B12 cause joint stiffness?", "Can low vitamin B12 cause a stiff neck?",
             "Low vitamin B12 tests and treatment"]
@@ -32,10 +31,7 @@ CLEAN = "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
 
 
 def with_print_edition(root: Path, fields: str = FIELDS) -> Path:
-    project = copied_with(REPO, root)
-    yaml = project / "manuscripts" / "publication.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace(ANCHOR, ANCHOR + fields), encoding="utf-8")
-    return project
+    return sample_booklet_with(root, fields)
 
 
 @pytest.fixture(scope="module")

@@ -9,21 +9,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copied_with, publish
+from conftest import publish, sample_booklet_with
 from PIL import Image
 
 from pipeline.render.retailers import retail_problems
 from pipeline.source.publication import Booklet
 
 BOOKLET = "vitamin-b12"
-ANCHOR = "    manuscripts: [b12-joint-stiffness, b12-neck-stiffness, b12-tests-and-treatment]\n"
 
 
 def sent_to(root: Path, fields: str) -> Path:
-    project = copied_with(REPO, root)
-    yaml = project / "manuscripts" / "publication.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace(ANCHOR, ANCHOR + fields), encoding="utf-8")
-    return project
+    return sample_booklet_with(root, fields)
 
 
 @pytest.fixture(scope="module")

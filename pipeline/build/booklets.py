@@ -3,36 +3,80 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.build.articles import booklet_members
-from pipeline.build.result import NOT_BUILT
+from pipeline.build.result import LOST, NOT_BUILT
 from pipeline.build.state import Build
+from pipeline.build.tasks import PrintEditionTask, Rendered
+from pipeline.examine.article import file_size
 from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
 from pipeline.render.booklet import booklet_language, render_booklet
 from pipeline.render.onix import PrintFacts, render_onix
-from pipeline.render.preflight import preflight, preflight_diagnostics
-from pipeline.render.print_edition import print_facts, render_print_edition
+from pipeline.render.preflight import preflight_diagnostics
+from pipeline.render.print_edition import print_facts
 from pipeline.render.print_pages import page_openings
 from pipeline.render.retailers import retail_problems
 from pipeline.source.publication import PUBLICATION_FILE, Booklet
 from pipeline.source.theme import build_time
 
 
+def start_print_editions(run: Build, workers) -> Callable[[], None]:
+    """Send the stale print editions to the workers ahead of the leaflets, to be laid out while
+    the pages are rendered; return the function that waits for them (the EPUBs' page lists
+    follow them)."""
+    tasks, made_keys = [], {}
+    for booklet, members in booklet_members(run):
+        if booklet.printed is None or unbuildable(run, members):
+            continue
+        path, key = layout.print_edition(booklet.id), print_edition_key(run, booklet, members)
+        if run.stale(path, key):
+            documents = [run.last_good(slug) for slug in members]
+            made_keys[path] = key
+            tasks.append(PrintEditionTask(booklet, documents, run.project.publication, run.project.theme,
+                                          run.project.manuscripts,
+                                          run.project.publication.limits.seconds_per_article * len(documents),
+                                          size=sum(file_size(run.project.path(slug)) for slug in members)))
+
+    def receive(outcome) -> None:  # its time is no article's (the report's seconds are by article)
+        run.result.peak_memory[outcome.worker] = max(outcome.peak_memory, run.result.peak_memory.get(outcome.worker, 0))
+        outcome.deliver(value=lambda rendered: write_print_edition(run, rendered, made_keys[outcome.slug]),
+                        limit=lambda path, reason: run.fail(path, f"laying it out {reason}", [path]),
+                        bug=lambda path, trace: run.fail_bug(path, trace, [path]))
+
+    finish = workers.start(tasks, receive, alone_here=False)
+
+    def wait() -> None:
+        for path in finish():
+            run.fail(path, LOST, [path])
+
+    return wait
+
+
+def write_print_edition(run: Build, rendered: Rendered, key: str) -> None:
+    for path, content in rendered.files.items():
+        run.write(path, content, key)
+    for path, bug in rendered.bugs.items():
+        run.fail_bug(path, bug, [path])
+    for path, problems in rendered.preflighted.items():
+        run.result.diagnostics += preflight_diagnostics(problems, path, run.project.manuscripts / PUBLICATION_FILE,
+                                                        run.project.root, [])
+
+
 def write_booklets(run: Build) -> None:
     """A booklet is rebuilt only when every article in it can be: never with a chapter missing."""
     for booklet, members in booklet_members(run):
         path = layout.booklet(booklet.id)
-        broken = [slug for slug in members if run.is_broken(slug) or run.last_good(slug) is None]
+        broken = unbuildable(run, members)
         if broken:
             run.fail(path, NOT_BUILT.format(", ".join(broken)), [path])
             continue
-        contents = keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
-                                    booklet.model_dump(mode="json"), run.project.publication_key)
+        contents = contents_key(run, booklet, members)
         documents = [run.last_good(slug) for slug in members]
-        printed = write_print_edition(run, booklet, documents, contents)
+        printed = print_edition_of(run, booklet, members)
         key = keys.digest(contents, printed and printed[0])  # its page list follows the print edition
         if run.stale(path, key):
             kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
@@ -44,21 +88,31 @@ def write_booklets(run: Build) -> None:
         report_retail_rules(run, booklet)
 
 
-def write_print_edition(run: Build, booklet: Booklet, documents: list, contents: str) -> tuple[str, bytes] | None:
-    """The booklet's print edition, when it has one (made now, or kept): its key and its file,
-    which the EPUB's page list and the ONIX record read. Each one this build makes is preflighted."""
+def unbuildable(run: Build, members: list[str]) -> list[str]:
+    """The articles of a booklet that keep it from being built now."""
+    return [slug for slug in members if run.is_broken(slug) or run.last_good(slug) is None]
+
+
+def contents_key(run: Build, booklet: Booklet, members: list[str]) -> str:
+    """What a booklet's files are made of: its articles, the EPUB theme, its entry and the publication."""
+    return keys.booklet_key([(slug, run.key_of(slug)) for slug in members], run.project.theme.key("epub"),
+                            booklet.model_dump(mode="json"), run.project.publication_key)
+
+
+def print_edition_key(run: Build, booklet: Booklet, members: list[str]) -> str:
+    return keys.digest("print-edition", contents_key(run, booklet, members), run.project.theme.key("print"),
+                       run.press_inputs)
+
+
+def print_edition_of(run: Build, booklet: Booklet, members: list[str]) -> tuple[str, bytes] | None:
+    """The booklet's print edition as written (this build's, or the one kept): its key and bytes."""
     if booklet.printed is None:
         return None
     path = layout.print_edition(booklet.id)
-    key = keys.digest("print-edition", contents, run.project.theme.key("print"), run.press_inputs)
-    if run.stale(path, key):
-        run.make(path, key, lambda: render_print_edition(booklet, documents, run.project.publication,
-                                                         run.project.theme, run.project.manuscripts))
-        if path in run.result.written:
-            run.result.diagnostics += preflight_diagnostics(
-                preflight(run.writer.root / path), path, run.project.manuscripts / PUBLICATION_FILE, run.project.root, [])
     written = run.writer.root / path
-    return (key, written.read_bytes()) if written.is_file() and path not in run.result.failed else None
+    if path in run.result.failed or not written.is_file():
+        return None
+    return print_edition_key(run, booklet, members), written.read_bytes()
 
 
 def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str, printed: PrintFacts | None) -> None:

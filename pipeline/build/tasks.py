@@ -1,5 +1,5 @@
-"""The per-article task a build sends to its workers: lay out the stale leaflets and render the
-page of one article."""
+"""The tasks a build sends to its workers: lay out an article's stale leaflets and render its
+page; lay out a booklet's print edition."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from pipeline.render.leaflet import render_leaflet
 from pipeline.render.office_booklet import render_office_booklet
 from pipeline.render.preflight import Problem, preflight
 from pipeline.render.press import render_press
+from pipeline.render.print_edition import render_print_edition
 from pipeline.render.web import render_page
-from pipeline.source.publication import Publication
+from pipeline.source.publication import Booklet, Publication
 from pipeline.source.theme import Theme
 
 PRESSED = {press: leaflet for leaflet, press in layout.PRESS.items()}  # the leaflet each press file is made from
@@ -98,6 +99,35 @@ class RenderTask:
     def leaflet(self, variant: str, page_size: str) -> bytes:
         return render_leaflet(self.document, self.publication, variant, page_size, self.theme, self.manuscripts,
                               self.editions)
+
+
+@dataclass
+class PrintEditionTask:
+    """Lay out a booklet's print edition and preflight it (its slug: the file's path)."""
+
+    booklet: Booklet
+    documents: list[Document]
+    publication: Publication
+    theme: Theme
+    manuscripts: Path
+    limit: float
+    size: int = 0
+
+    @property
+    def slug(self) -> str:
+        return layout.print_edition(self.booklet.id)
+
+    @property
+    def preload(self):
+        return preload_for_leaflets
+
+    def __call__(self) -> Rendered:
+        rendered = Rendered()
+        attempt(rendered, self.slug, lambda: render_print_edition(self.booklet, self.documents, self.publication,
+                                                                  self.theme, self.manuscripts))
+        if self.slug in rendered.files:
+            rendered.preflighted[self.slug] = preflight(rendered.files[self.slug])
+        return rendered
 
 
 def attempt(rendered: Rendered, path: str, render) -> None:
