@@ -150,3 +150,13 @@ def test_the_epub_with_a_page_list_is_clean_under_epubcheck_and_ace(printed: Pat
     epub = printed / "output" / "epub" / f"{BOOKLET}.epub"
     assert CLEAN in epubcheck_messages(epub)
     assert ace_violations(epub, tmp_path / "ace") == []
+
+
+def test_publish_preflight_reads_a_booklet_s_print_edition(printed: Path, tmp_path: Path) -> None:
+    result = publish("preflight", BOOKLET, project=printed)
+    assert result.exit_code == 0 and "preflighted 1 press file: 0 errors, 0 warnings" in result.output, result.output
+    copy = tmp_path / "copy"
+    shutil.copytree(printed, copy)
+    book(copy).write_bytes(b"%PDF-1.7 not a book")
+    broken = publish("preflight", BOOKLET, project=copy)
+    assert broken.exit_code != 0 and f"output/print/{BOOKLET}.pdf" in broken.output, broken.output

@@ -66,8 +66,12 @@ class Walk:
 
 
 def preflight(pdf_file: Path | bytes) -> list[Problem]:
-    """The problems of a press file, given as its path or its bytes."""
-    with pikepdf.open(io.BytesIO(pdf_file) if isinstance(pdf_file, bytes) else pdf_file) as pdf:
+    """The problems of a press file, given as its path or its bytes (one that is no PDF is one)."""
+    try:
+        opened = pikepdf.open(io.BytesIO(pdf_file) if isinstance(pdf_file, bytes) else pdf_file)
+    except pikepdf.PdfError as error:
+        return [Problem(0, "the file", "error", "preflight-unreadable", f"not a PDF that can be read: {error}")]
+    with opened as pdf:
         problems = file_problems(pdf)
         for number, page in enumerate(pdf.pages, start=1):
             walk = Walk(number)

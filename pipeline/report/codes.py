@@ -105,6 +105,7 @@ FAMILIES = {
     }),
     "print": ("the press files pass preflight", {
         "preflight-missing": "A press file publish preflight was asked to read is not there",
+        "preflight-unreadable": "A press file is not a PDF that can be read",
         "preflight-boxes": "A page lacks its TrimBox or BleedBox, or they do not nest",
         "preflight-output-intent": "No PDF/X output intent with a CMYK profile",
         "preflight-annotations": "Annotations (links) in a print file",
@@ -113,6 +114,15 @@ FAMILIES = {
         "preflight-resolution": "An image under 300 ppi as printed (under 150: an error)",
         "preflight-text-size": "Text under 6 pt",
         "preflight-rich-black": "Text under 12 pt in rich black",
+    }),
+    "retail": ("the booklets meet their retailers' rules", {
+        "retail-title": "The EPUB has no title",
+        "retail-language": "The EPUB has no valid language",
+        "retail-cover-size": "The cover is under 1400 px on its short side",
+        "retail-image-pixels": "An image inside the book has more than 4 million pixels",
+        "retail-isbn": "A booklet sent to a library distributor has no ISBN",
+        "retail-isbn-13": "A booklet's ISBN is an ISBN-10",
+        "retail-accessibility": "An accessibility field retailers show is missing from the EPUB",
     }),
     "build": ("every output could be made", {
         "resource-limit": "The article took longer than its time limit, or is too large to lay out",
