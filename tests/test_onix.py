@@ -142,3 +142,12 @@ def test_a_wrong_field_is_a_located_error_in_publication_yaml(tmp_path: Path, fi
     text = (project / "manuscripts" / "publication.yaml").read_text(encoding="utf-8").splitlines()
     line = next(number for number, content in enumerate(text, start=1) if content.startswith(f"    {field}:"))
     assert f"publication.yaml:{line}:" in result.output and message in result.output, result.output
+
+
+@pytest.mark.parametrize(("lang", "code"), [("en-GB", "eng"), ("ar", "ara"), ("zh-Hans", "chi"), ("fa", "per"),
+                                            ("ur", "urd"), ("de", "ger"), ("so", "som")])
+def test_a_language_is_written_as_onix_s_bibliographic_code(lang: str, code: str) -> None:
+    """Code list 74 is ISO 639-2/B: the bibliographic codes (ger, chi, per), not the terminology ones."""
+    from pipeline.render.onix import language_code
+
+    assert language_code(lang) == code

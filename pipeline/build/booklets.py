@@ -15,7 +15,7 @@ from pipeline.examine.article import file_size
 from pipeline.output import keys, layout
 from pipeline.output.writer import atomic_write
 from pipeline.render.booklet import booklet_language, render_booklet
-from pipeline.render.onix import PrintFacts, render_onix
+from pipeline.render.onix import render_onix
 from pipeline.render.preflight import preflight_diagnostics
 from pipeline.render.print_edition import print_facts
 from pipeline.render.print_pages import page_openings
@@ -82,9 +82,9 @@ def write_booklets(run: Build) -> None:
             kept = KeptChapters(run.project.cache_root / layout.chapter_cache(booklet.id), chapter_keys(run, members))
             run.make(path, key, lambda: render_booklet(booklet, documents, run.project.publication,
                                                        run.project.theme, run.project.manuscripts, kept,
-                                                       printed and page_openings(printed[1])))
+                                                       printed and page_openings(printed[1].read_bytes())))
             kept.save()
-        write_onix(run, booklet, documents, key, printed and print_facts(printed[1]))
+        write_onix(run, booklet, documents, key, printed and printed[1])
         report_retail_rules(run, booklet)
 
 
@@ -104,24 +104,26 @@ def print_edition_key(run: Build, booklet: Booklet, members: list[str]) -> str:
                        run.press_inputs)
 
 
-def print_edition_of(run: Build, booklet: Booklet, members: list[str]) -> tuple[str, bytes] | None:
-    """The booklet's print edition as written (this build's, or the one kept): its key and bytes."""
+def print_edition_of(run: Build, booklet: Booklet, members: list[str]) -> tuple[str, Path] | None:
+    """The booklet's print edition as written (this build's, or the one kept): its key and file."""
     if booklet.printed is None:
         return None
     path = layout.print_edition(booklet.id)
     written = run.writer.root / path
     if path in run.result.failed or not written.is_file():
         return None
-    return print_edition_key(run, booklet, members), written.read_bytes()
+    return print_edition_key(run, booklet, members), written
 
 
-def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str, printed: PrintFacts | None) -> None:
-    """The booklet's ONIX record, dated as its EPUB is (reproducibly)."""
+def write_onix(run: Build, booklet: Booklet, documents: list, booklet_key: str, printed: Path | None) -> None:
+    """The booklet's ONIX record, dated as its EPUB is (reproducibly); the print edition's pages
+    and trim read from its file (which the booklet's key follows)."""
     path, lang = layout.onix(booklet.id), booklet_language(documents)
-    key = keys.digest("onix", booklet_key, printed and vars(printed))
+    key = keys.digest("onix", booklet_key)
     if run.stale(path, key):
         sent = build_time(max(document.date for document in documents))
-        run.make(path, key, lambda: render_onix(booklet, documents, run.project.publication, lang, sent, printed))
+        run.make(path, key, lambda: render_onix(booklet, documents, run.project.publication, lang, sent,
+                                                printed and print_facts(printed.read_bytes())))
 
 
 def chapter_keys(run: Build, members: list[str]) -> dict[str, str]:
