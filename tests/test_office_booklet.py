@@ -218,9 +218,9 @@ def test_asking_for_booklets_makes_the_booklets_and_nothing_else(built_samples: 
     config.write_text(config.read_text(encoding="utf-8").replace("  booklet: true\n", "  booklet: false\n"),
                       encoding="utf-8")
     assert build(root, formats=("pdf",)).written == []  # no longer asked for: removed, and nothing else made
-    assert not list((root / "output" / "print").glob("*.pdf"))
+    assert not list((root / "output" / "print").glob("*.booklet.pdf"))  # the booklet's print edition stays
     manifest = json.loads((root / "output" / "manifest.json").read_text(encoding="utf-8"))
-    assert not [path for path in manifest["outputs"] if path.startswith("print/")] and manifest["outputs"]
+    assert [path for path in manifest["outputs"] if path.startswith("print/")] == ["print/vitamin-b12.pdf"]
 
 
 def test_no_booklet_unless_asked_and_its_keys_are_checked(project: Path) -> None:

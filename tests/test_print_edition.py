@@ -89,7 +89,7 @@ def test_the_epub_marks_each_printed_page_where_it_begins(printed: Path) -> None
         if name.endswith(".xhtml") and name != "EPUB/nav.xhtml":
             document = etree.fromstring(data)
             for marker in document.iterfind(".//*[@role='doc-pagebreak']"):
-                markers[int(marker.get("aria-label"))] = keyed("".join(marker.xpath("following::text()")))
+                markers[int(marker.get("title"))] = keyed("".join(marker.xpath("following::text()")))
     # Every page with text is marked, the blank versos before chapters are not.
     assert sorted(markers) == [number for number, text in enumerate(content, start=1) if keyed(text)]
     for number, after in markers.items():

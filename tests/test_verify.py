@@ -52,7 +52,8 @@ def test_untouched_outputs_pass(project: str, request) -> None:
     code, output = verify_output(root)
     assert code == 0, output
     assert "difference:" not in output
-    assert re.search(r"verified \d articles in \d+ outputs \(braille, epub [a-z0-9-]+, pdf, pdf large print, web\): "
+    assert re.search(r"verified \d articles in \d+ outputs \(braille, epub [a-z0-9-]+, (?:page list [a-z0-9-]+, )?pdf, "
+                     r"pdf large print, web\): "
                      r"\d+ elements checked, 0 differences", output), output
 
 
@@ -137,7 +138,8 @@ def test_report_lists_what_was_checked(built: Path, tmp_path: Path) -> None:
     assert data["differences"][0] == {"article": JOINT, "format": "web", "element": "title",
                                       "expected": "Can low vitamin B12 cause joint stiffness?",
                                       "found": "Could low vitamin B12 cause joint stiffness?"}
-    assert {entry["format"] for entry in data["checked"]} == {"web", "pdf", "pdf large print", "epub vitamin-b12", "braille"}
+    assert {entry["format"] for entry in data["checked"]} == {"web", "pdf", "pdf large print", "epub vitamin-b12", "braille",
+                                                             "page list vitamin-b12"}
     assert all(entry["elements"] > 20 for entry in data["checked"])
     assert set(data["seconds"]) == {JOINT}
 

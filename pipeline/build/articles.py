@@ -121,17 +121,27 @@ def output_key(run: Build, path: str, slug: str) -> str:
     return page_key(run, slug) if path == layout.page(slug) else leaflet_key(run, slug, layout.variant_of(path))
 
 
-def render_articles(run: Build, workers) -> Callable[[], None]:
-    """Render every stale page now, then start laying out the stale leaflets; return the function
-    that waits for them, so that the booklets and the site are made while workers lay out."""
+def render_articles(run: Build, workers, beside_pages: tuple[list, Callable] = ([], None)) -> Callable[[], None]:
+    """Render every stale page now (and the tasks `beside_pages` with them: the booklets' print
+    editions, with the function that receives each), then start laying out the stale leaflets;
+    return the function that waits for them, so that the booklets and the site are made while
+    workers lay out."""
     tasks = [task for article in run.articles.values() if not run.is_broken(article.slug)
              for task in plan_article(run, article)]
     run.on_event(Event("start", "laying out", len(tasks)))
+    beside, receive_beside = beside_pages
+    others = {task.slug for task in beside}
 
     def receive(outcome) -> None:
-        receive_rendered(run, outcome)
+        if outcome.slug in others:
+            receive_beside(outcome)
+        else:
+            receive_rendered(run, outcome)
 
-    fail_lost(run, workers.run([task for task in tasks if task.page], receive))
+    lost = workers.run([task for task in tasks if task.page] + beside, receive)
+    for path in (slug for slug in lost if slug in others):
+        run.fail(path, LOST, [path])
+    fail_lost(run, [slug for slug in lost if slug not in others])
     finish = workers.start([task for task in tasks if not task.page], receive)
     return lambda: fail_lost(run, finish())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Reporter
 from pipeline.build.articles import booklet_members
-from pipeline.build.result import LOST, NOT_BUILT
+from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
 from pipeline.build.tasks import PrintEditionTask, Rendered
 from pipeline.examine.article import file_size
@@ -24,10 +24,9 @@ from pipeline.source.publication import PUBLICATION_FILE, Booklet
 from pipeline.source.theme import build_time
 
 
-def start_print_editions(run: Build, workers) -> Callable[[], None]:
-    """Send the stale print editions to the workers ahead of the leaflets, to be laid out while
-    the pages are rendered; return the function that waits for them (the EPUBs' page lists
-    follow them)."""
+def plan_print_editions(run: Build) -> tuple[list[PrintEditionTask], Callable]:
+    """The stale print editions, each a task for the workers (laid out beside the pages, before
+    the EPUBs whose page lists follow them), and the function that receives each."""
     tasks, made_keys = [], {}
     for booklet, members in booklet_members(run):
         if booklet.printed is None or unbuildable(run, members):
@@ -47,13 +46,7 @@ def start_print_editions(run: Build, workers) -> Callable[[], None]:
                         limit=lambda path, reason: run.fail(path, f"laying it out {reason}", [path]),
                         bug=lambda path, trace: run.fail_bug(path, trace, [path]))
 
-    finish = workers.start(tasks, receive, alone_here=False)
-
-    def wait() -> None:
-        for path in finish():
-            run.fail(path, LOST, [path])
-
-    return wait
+    return tasks, receive
 
 
 def write_print_edition(run: Build, rendered: Rendered, key: str) -> None:

@@ -1,5 +1,5 @@
-"""build(): load → examine (cached) and judge → render pages, while workers lay out the booklets'
-print editions → booklets and site, while workers lay out the leaflets → downloads → record.
+"""build(): load → examine (cached) and judge → render pages and the booklets' print editions →
+booklets and site, while workers lay out the leaflets → downloads → record.
 
 Every output has an input key (output/keys.py). A build works the keys out from file hashes
 and the cache, and redoes only the outputs whose key changed: a build with nothing to do
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import deduplicate
 from pipeline.build.articles import examine, render_articles, retire_office_booklets
-from pipeline.build.booklets import start_print_editions, write_booklets
+from pipeline.build.booklets import plan_print_editions, write_booklets
 from pipeline.build.record import record
 from pipeline.build.replay import forget_account, inputs_key, record_account
 from pipeline.build.result import BuildResult
@@ -58,10 +58,8 @@ def build(root: Path, slugs: tuple[str, ...] = (), formats: tuple[str, ...] = FO
             with pool as running:
                 examine(run, running)
                 booklets = "epub" in formats and shard is None
-                print_editions_done = start_print_editions(run, running) if booklets else (lambda: None)
-                leaflets_done = render_articles(run, running)
+                leaflets_done = render_articles(run, running, plan_print_editions(run) if booklets else ([], None))
                 if booklets:
-                    print_editions_done()
                     write_booklets(run)
                 if "web" in formats and shard is None:
                     write_site(run)

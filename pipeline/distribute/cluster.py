@@ -86,9 +86,8 @@ class ClusterWorkers:
     def prepare(self) -> None:
         """The cluster's workers are started by its own scheduler."""
 
-    def start(self, tasks: list, on_done, alone_here: bool = True) -> Callable[[], list[str]]:  # noqa: ARG002
-        """Send tasks to the cluster and return the function that waits for them (as Workers.start;
-        a lone task goes to the cluster too)."""
+    def start(self, tasks: list, on_done) -> Callable[[], list[str]]:
+        """Send tasks to the cluster and return the function that waits for them (as Workers.start)."""
         tasks = largest_first(tasks)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         batch = uuid.uuid4().hex[:8]

@@ -135,13 +135,12 @@ class Workers:
         lost to a worker that died."""
         return self.start(tasks, on_done)()
 
-    def start(self, tasks: list, on_done, alone_here: bool = True) -> Callable[[], list[str]]:
+    def start(self, tasks: list, on_done) -> Callable[[], list[str]]:
         """Start tasks in the worker processes and return at once, with the function that waits for
         them (calling on_done in this process) and returns the lost slugs, as run does; meanwhile
-        this process is free for other work. One job runs here and now, and so does one task
-        unless told not to (`alone_here`: this process has other work to do meanwhile)."""
+        this process is free for other work. One job, or one task, runs here and now."""
         tasks = largest_first(tasks)
-        if self.jobs <= 1 or (len(tasks) <= 1 and alone_here):
+        if self.jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
                 self.preload_here(getattr(task, "preload", self.preload_work))
                 on_done(perform(task))

@@ -57,7 +57,7 @@ def insert_marker(unit, word: int, number: int) -> None:
     """A marker before the unit's `word`th word (counted as text_content splits them)."""
     # Parsed, not built: epub:type is an attribute only an HTML parser takes as a name.
     marker = lxml.html.fragment_fromstring(
-        f'<span epub:type="pagebreak" role="{ROLE}" id="page-{number}" aria-label="{number}"></span>')
+        f'<span epub:type="pagebreak" role="{ROLE}" id="page-{number}" title="{number}"></span>')
     offset = word_offset(unit.text_content(), word)
     for node, slot in text_slots(unit):
         text = getattr(node, slot) or ""

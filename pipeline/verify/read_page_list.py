@@ -50,7 +50,7 @@ def read_markers(epub: Path) -> tuple[list[tuple[int, str]], list[str]]:
             document = etree.fromstring(book.read(posixpath.join(base, hrefs[reference.get("idref")])))
             for marker in document.iterfind(".//*[@epub:type='pagebreak']", NS):
                 after = "".join(marker.xpath("following::text()"))
-                markers.append((int(marker.get("aria-label") or 0), after))
+                markers.append((int(marker.get("title") or 0), after))
         navigation = lxml.html.fromstring(book.read(posixpath.join(base, nav)))
         listed = [link.text_content() for link in navigation.xpath("//nav[@*='page-list']//a")]
     return markers, listed
