@@ -332,8 +332,9 @@ def verify(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cac
 @project_option
 def preflight(slugs: tuple[str, ...], report: Path | None, told_as: str | None, cache_dir: Path | None,
               project: Path) -> None:
-    """Check the print-shop files (press files, booklets' print editions) as a print shop would.
-    NAMEs are articles or booklets."""
+    """Check press files and print editions as a print shop would.
+
+    NAMEs are articles (their press files) or booklets (their print editions)."""
     from pipeline.review.preflight import preflight_project
 
     told_as, names = chosen_format(told_as), names_of(slugs)

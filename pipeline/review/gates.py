@@ -130,8 +130,12 @@ def is_epub_attribute(message: dict, documents: dict[str, list[str]]) -> bool:
     path = message["url"].removeprefix("file:")
     if path not in documents:
         documents[path] = Path(path).read_text(encoding="utf-8").splitlines()
-    lines = documents[path]
-    tag = "\n".join(lines[message.get("firstLine", message["lastLine"]) - 1:message["lastLine"]])
+    # Only the start tag the message points at, not what follows it on its line (a page-break
+    # marker's epub:type inside a heading).
+    lines = documents[path][message.get("firstLine", message["lastLine"]) - 1:message["lastLine"]]
+    lines[-1] = lines[-1][:message.get("lastColumn", len(lines[-1]))]
+    lines[0] = lines[0][message.get("firstColumn", 1) - 1:]
+    tag = "\n".join(lines)
     return re.search(rf"\bepub:{re.escape(unknown['name'])}\s*=", tag) is not None
 
 
