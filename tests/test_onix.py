@@ -151,3 +151,14 @@ def test_a_language_is_written_as_onix_s_bibliographic_code(lang: str, code: str
     from pipeline.render.onix import language_code
 
     assert language_code(lang) == code
+
+
+def test_a_free_booklet_is_free_of_charge_in_every_product(tmp_path: Path) -> None:
+    project = with_distribution(tmp_path, '    price: free\n    print-isbn: "9781861972712"\n')
+    assert publish("build", "--format", "epub", project=project).exit_code == 0
+    path = project / "output" / "onix" / f"{BOOKLET}.xml"
+    assert onixcheck.validate(str(path), schemas=("xsd", "rng")) == []
+    assert [values(product, ".//o:UnpricedItemType") for product in products(path)] == [["01"], ["01"]]
+    wrong = with_distribution(tmp_path / "wrong", "    price: gratis\n")
+    result = publish("check", project=wrong)
+    assert result.exit_code == 1 and "publication.yaml:" in result.output and "should be free, or a price" in result.output, result.output

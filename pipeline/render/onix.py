@@ -78,11 +78,11 @@ def epub_product(message, booklet: Booklet, documents: list[Document], publicati
     text(detail, "EpubTechnicalProtection", "00")  # no DRM
     describe_work(detail, booklet, publication, lang)
     describe_text(product, booklet)
-    prices = [price for price in booklet.price if price.edition == "epub"]
+    prices = booklet.prices("epub")
     publishing(product, booklet, documents, publication, prices)
     if booklet.printed is not None and booklet.print_isbn:
         related(product, BASED_ON_PRINT, booklet.print_isbn)
-    supply(product, publication, prices)
+    supply(product, publication, prices, free=booklet.price == "free")
 
 
 def print_product(message, booklet: Booklet, documents: list[Document], publication: Publication, lang: str,
@@ -98,11 +98,11 @@ def print_product(message, booklet: Booklet, documents: list[Document], publicat
         text(measure, "MeasureUnitCode", "mm")
     describe_work(detail, booklet, publication, lang, pages=printed.pages)
     describe_text(product, booklet)
-    prices = [price for price in booklet.price if price.edition == "print"]
+    prices = booklet.prices("print")
     publishing(product, booklet, documents, publication, prices)
     if booklet.isbn:
         related(product, ELECTRONIC_VERSION, booklet.isbn)
-    supply(product, publication, prices)
+    supply(product, publication, prices, free=booklet.price == "free")
 
 
 def product_head(message, booklet: Booklet, publication: Publication, edition: str, isbn: str | None):
@@ -213,14 +213,14 @@ def related(product, relation: str, isbn: str) -> None:
     text(identifier, "IDValue", isbn13(isbn))
 
 
-def supply(product, publication: Publication, prices: list[Price]) -> None:
+def supply(product, publication: Publication, prices: list[Price], free: bool) -> None:
     detail = element(element(product, "ProductSupply"), "SupplyDetail")
     supplier = element(detail, "Supplier")
     text(supplier, "SupplierRole", "01")  # the publisher, to resellers
     text(supplier, "SupplierName", publication.publisher)
     text(detail, "ProductAvailability", "20")  # available
     if not prices:
-        text(detail, "UnpricedItemType", "04")  # contact the supplier
+        text(detail, "UnpricedItemType", "01" if free else "04")  # free of charge, or ask the supplier
     for price in prices:
         made = element(detail, "Price")
         text(made, "PriceType", "02" if price.tax_included else "01")  # recommended retail price, with or without tax

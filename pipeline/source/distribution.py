@@ -76,7 +76,9 @@ def _trim(value: Any) -> Any:
     return value
 
 
-def _one_or_many(value: Any) -> Any:
+def _prices(value: Any) -> Any:
+    if isinstance(value, str) and value != "free":
+        raise ValueError("should be free, or a price {amount, currency, territories}, or a list of them")
     return [value] if isinstance(value, dict) else value
 
 
@@ -137,8 +139,9 @@ class Distribution(Model):
 
     isbn: Isbn | None = Field(None, description="The EPUB's ISBN (13 digits; its check digit is proved).")
     print_isbn: Isbn | None = Field(None, description="The print edition's ISBN.")
-    price: Annotated[list[Price], BeforeValidator(_one_or_many)] = Field(
-        [], description="The e-book's price: {amount, currency, territories}, or a list of them.")
+    price: Annotated[list[Price] | Literal["free"], BeforeValidator(_prices)] = Field(
+        [], description="Its price: {amount, currency, territories, edition}, or a list of them; or `free` (every "
+        "edition given away, as a clinic's booklets are).")
     subjects: Subjects = Subjects()
     contributors: list[Contributor] = []
     publishing_date: IsoDate | None = Field(
@@ -147,6 +150,10 @@ class Distribution(Model):
                                                "print-isbn has one at A5 unless this says otherwise.")
     retailers: list[Literal[RETAILERS]] = Field([], description="The retailers the booklet is sent to: their "
                                                 "rules are checked on its EPUB (docs/diagnostics.md).")
+
+    def prices(self, edition: str) -> list[Price]:
+        """The prices of one edition (epub or print); none for a free booklet."""
+        return [] if self.price == "free" else [price for price in self.price if price.edition == edition]
 
     @property
     def printed(self) -> PrintEdition | None:
