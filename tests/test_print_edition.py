@@ -119,6 +119,12 @@ def test_verify_proves_the_page_list_and_finds_a_marker_moved(printed: Path, tmp
             target.writestr(name, data)
     broken = publish("verify", project=moved)
     assert broken.exit_code == 1 and "page list vitamin-b12" in broken.output and "page 13" in broken.output
+    files[chapter] = text.replace(marker, "", 1).encode()  # and one page left unmarked
+    with zipfile.ZipFile(epub, "w") as target:
+        for name, data in files.items():
+            target.writestr(name, data)
+    unmarked = publish("verify", project=moved)
+    assert unmarked.exit_code == 1 and "pages marked" in unmarked.output, unmarked.output
 
 
 def test_the_onix_record_has_the_print_edition_as_its_own_product(printed: Path) -> None:

@@ -100,7 +100,7 @@ Isbn = Annotated[str, BeforeValidator(valid_isbn)]
 
 
 class Price(Model):
-    """One price of the e-book: an amount in a currency, in the territories it holds in."""
+    """One price of an edition: an amount in a currency, in the territories it holds in."""
 
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
     currency: Annotated[str, BeforeValidator(_currency)]

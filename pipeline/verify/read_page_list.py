@@ -2,7 +2,8 @@
 order, must stand where the page of the print edition it names begins: the EPUB's text after the
 marker begins with that page's text (from one of its first runs, as the build found it; letters
 and digits compared, as print_pages compares them), the numbers rise, and the navigation's page
-list names every marker, in order."""
+list names every marker, in order; and every page of the book with text has its marker (the book
+prints the EPUB's own documents, so each such page begins somewhere in it)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pipeline.render.print_pages import MATCHED, TRIED, keyed, page_openings
 from pipeline.verify.compare import Comparison
 
 NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
-      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+      "epub": "http://www.idpf.org/2007/ops"}
 
 
 def verify_page_list(booklet_id: str, epub: Path, edition: Path) -> Comparison:
@@ -27,6 +28,8 @@ def verify_page_list(booklet_id: str, epub: Path, edition: Path) -> Comparison:
     comparison.text("page list", " ".join(str(number) for number, _ in markers), " ".join(listed))
     numbers = [number for number, _ in markers]
     comparison.text("page order", " ".join(map(str, sorted(set(numbers)))), " ".join(map(str, numbers)))
+    printed = [str(number) for number, runs in enumerate(openings, start=1) if keyed("".join(runs))]
+    comparison.text("pages marked", " ".join(printed), " ".join(map(str, numbers)))  # every page with text
     for number, after in markers:
         runs = openings[number - 1] if 0 < number <= len(openings) else []
         candidates = [keyed("".join(runs[first:]))[:MATCHED] for first in range(min(TRIED, len(runs)))]
