@@ -143,12 +143,24 @@ def test_the_onix_record_has_the_print_edition_as_its_own_product(printed: Path)
         ".//o:ProductFormFeatureValue/text()", namespaces=ONIX)  # page list navigation, as the EPUB says
 
 
+def trim_of(project: Path) -> tuple[int, int]:
+    with pikepdf.open(book(project)) as pdf:
+        left, bottom, right, top = (float(value) for value in pdf.pages[0].trimbox)
+    return round(right - left), round(top - bottom)
+
+
 def test_a_trim_size_from_publication_yaml(tmp_path: Path) -> None:
     project = with_print_edition(tmp_path, "    print-edition: {trim: us-trade}\n")
     assert publish("build", "--format", "epub", project=project).exit_code == 0
-    with pikepdf.open(book(project)) as pdf:
-        left, bottom, right, top = (float(value) for value in pdf.pages[0].trimbox)
-    assert (round(right - left), round(top - bottom)) == (432, 648)  # 6 x 9 in
+    assert trim_of(project) == (432, 648)  # 6 x 9 in
+
+
+def test_the_default_trim_follows_letter_leaflets(tmp_path: Path) -> None:
+    project = with_print_edition(tmp_path)
+    config = project / "manuscripts" / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "leaflet:\n  page-size: letter\n", encoding="utf-8")
+    assert publish("build", "--format", "epub", project=project).exit_code == 0
+    assert trim_of(project) == (396, 612)  # digest, 5.5 x 8.5 in
 
 
 @pytest.mark.slow

@@ -48,7 +48,7 @@ def book_html(booklet: Booklet, documents: list[Document], publication: Publicat
     title_page, chapters = epub_documents(booklet, documents, publication, theme)
     lang = booklet_language(documents)
     return environment(theme, PRINT).get_template("book.html").render(
-        booklet=booklet, lang=lang, dir=direction(lang), trim=booklet.printed.trim_size,
+        booklet=booklet, lang=lang, dir=direction(lang), trim=booklet.printed.trim_size(publication.leaflet.page_size),
         title_page=section_of(title_page, contents={chapter_name(document): f"#chapter-{document.slug}"
                                                     for document in documents}),
         chapters=[section_of(content, name=f"chapter-{document.slug}")

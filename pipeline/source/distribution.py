@@ -126,12 +126,13 @@ class Contributor(Model):
 class PrintEdition(Model):
     """The booklet's articles as one printed book (print/<booklet-id>.pdf, PDF/X-4)."""
 
-    trim: Annotated[str, BeforeValidator(_trim)] = Field("A5", description="Its page size after trimming.")
+    trim: Annotated[str, BeforeValidator(_trim)] | None = Field(
+        None, description="Its page size after trimming; default: A5, or digest (5.5 x 8.5 in) for Letter leaflets.")
 
-    @property
-    def trim_size(self) -> str:
-        """The trim as CSS page size (width height)."""
-        return TRIM_NAMES.get(self.trim, self.trim)
+    def trim_size(self, page_size: str) -> str:
+        """The trim as CSS page size (width height); its default follows the leaflets' paper."""
+        trim = self.trim or ("digest" if page_size == "letter" else "A5")
+        return TRIM_NAMES.get(trim, trim)
 
 
 class Distribution(Model):
@@ -147,7 +148,7 @@ class Distribution(Model):
     publishing_date: IsoDate | None = Field(
         None, description="The day the booklet is published (YYYY-MM-DD); default: its articles' latest date.")
     print_edition: PrintEdition | None = Field(None, description="Make the print edition; a booklet with a "
-                                               "print-isbn has one at A5 unless this says otherwise.")
+                                               "print-isbn has one at the default trim unless this says otherwise.")
     retailers: list[Literal[RETAILERS]] = Field([], description="The retailers the booklet is sent to: their "
                                                 "rules are checked on its EPUB (docs/diagnostics.md).")
 
