@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,10 @@ NAVIGATION = "EPUB/nav.xhtml"
 STYLESHEET = "booklet.css"
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
+PACKAGE_NAMESPACES = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
+                      "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
+
+
 class Afresh:
     """No chapter kept: every chapter rendered (a booklet made outside a build, e.g. by a test)."""
 
@@ -222,6 +227,16 @@ def write_reproducibly(epub, book, modified: datetime, landmarks_title: str, lan
                 content = content.replace(b"</body>", page_list.encode("utf-8") + b"</body>", 1)
             target.writestr(info, content)
     return result.getvalue()
+
+
+def read_package(book: zipfile.ZipFile):
+    """An EPUB's package document (as lxml's tree) and the folder its hrefs are relative to,
+    found through META-INF/container.xml as reading systems find it."""
+    from lxml import etree  # noqa: PLC0415
+
+    container = etree.fromstring(book.read("META-INF/container.xml"))
+    path = container.find(".//c:rootfile", PACKAGE_NAMESPACES).get("full-path")
+    return etree.fromstring(book.read(path)), posixpath.dirname(path)
 
 
 def with_package_language(opf: bytes, lang: str) -> bytes:

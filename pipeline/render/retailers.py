@@ -10,8 +10,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
-from lxml import etree
-
+from pipeline.render.booklet import PACKAGE_NAMESPACES, read_package
 from pipeline.source.publication import Booklet
 
 ALL = ("apple-books", "google-play", "kobo", "amazon-kdp", "overdrive")
@@ -22,8 +21,7 @@ MOST_IMAGE_PIXELS = 4_000_000
 ACCESSIBILITY_FIELDS = ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
                         "schema:accessibilityHazard", "schema:accessibilitySummary", "dcterms:conformsTo",
                         "a11y:certifiedBy")
-NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
-      "dc": "http://purl.org/dc/elements/1.1/"}
+NS = PACKAGE_NAMESPACES
 
 
 @dataclass(frozen=True)
@@ -66,15 +64,13 @@ def retail_problems(booklet: Booklet, epub: bytes) -> list[RetailProblem]:
 
 
 def package_problems(booklet: Booklet, book: zipfile.ZipFile) -> list[tuple[str, str]]:
-    opf_path = etree.fromstring(book.read("META-INF/container.xml")).find(".//c:rootfile", NS).get("full-path")
-    opf = etree.fromstring(book.read(opf_path))
+    opf, base = read_package(book)
     found = identity_problems(booklet, opf)
     properties = {meta.get("property") for meta in opf.iterfind(".//opf:meta[@property]", NS) if (meta.text or "").strip()}
     missing = [field for field in ACCESSIBILITY_FIELDS if field not in properties]
     if missing:
         found.append(("retail-accessibility", f"no {', '.join(missing)} in the package: retailers show "
                       "readers its accessibility from these"))
-    base = posixpath.dirname(opf_path)
     for item in opf.iterfind(".//opf:manifest/opf:item", NS):
         if item.get("media-type", "").startswith("image/") and item.get("media-type") != "image/svg+xml":
             found += image_problems(book, posixpath.join(base, item.get("href")), item.get("href"),

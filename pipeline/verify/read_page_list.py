@@ -14,11 +14,11 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from pipeline.render.booklet import PACKAGE_NAMESPACES, read_package
 from pipeline.render.print_pages import MATCHED, TRIED, keyed, page_openings
 from pipeline.verify.compare import Comparison
 
-NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
-      "epub": "http://www.idpf.org/2007/ops"}
+NS = PACKAGE_NAMESPACES
 
 
 def verify_page_list(booklet_id: str, epub: Path, edition: Path) -> Comparison:
@@ -43,8 +43,7 @@ def verify_page_list(booklet_id: str, epub: Path, edition: Path) -> Comparison:
 def read_markers(epub: Path) -> tuple[list[tuple[int, str]], list[str]]:
     """Each marker in spine order, with the document's text after it; and the page list's labels."""
     with zipfile.ZipFile(epub) as book:
-        opf_path = etree.fromstring(book.read("META-INF/container.xml")).find(".//c:rootfile", NS).get("full-path")
-        opf, base = etree.fromstring(book.read(opf_path)), posixpath.dirname(opf_path)
+        opf, base = read_package(book)
         hrefs = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
         nav = next(item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)
                    if "nav" in (item.get("properties") or "").split())
