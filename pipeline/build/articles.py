@@ -72,6 +72,10 @@ def report_limit(run: Build, slug: str, reason: str) -> None:
 
 def account(run: Build, outcome) -> None:
     run.result.seconds[outcome.slug] = run.result.seconds.get(outcome.slug, 0.0) + outcome.seconds
+    account_memory(run, outcome)
+
+
+def account_memory(run: Build, outcome) -> None:
     run.result.peak_memory[outcome.worker] = max(outcome.peak_memory, run.result.peak_memory.get(outcome.worker, 0))
 
 

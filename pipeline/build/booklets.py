@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.base.diagnostics import Reporter
-from pipeline.build.articles import booklet_members
+from pipeline.build.articles import account_memory, booklet_members
 from pipeline.build.result import NOT_BUILT
 from pipeline.build.state import Build
 from pipeline.build.tasks import PrintEditionTask, Rendered
@@ -40,8 +40,8 @@ def plan_print_editions(run: Build) -> tuple[list[PrintEditionTask], Callable]:
                                           run.project.publication.limits.seconds_per_article * len(documents),
                                           size=sum(file_size(run.project.path(slug)) for slug in members)))
 
-    def receive(outcome) -> None:  # its time is no article's (the report's seconds are by article)
-        run.result.peak_memory[outcome.worker] = max(outcome.peak_memory, run.result.peak_memory.get(outcome.worker, 0))
+    def receive(outcome) -> None:
+        account_memory(run, outcome)  # its time is no article's: the report's seconds are by article
         outcome.deliver(value=lambda rendered: write_print_edition(run, rendered, made_keys[outcome.slug]),
                         limit=lambda path, reason: run.fail(path, f"laying it out {reason}", [path]),
                         bug=lambda path, trace: run.fail_bug(path, trace, [path]))

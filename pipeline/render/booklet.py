@@ -96,8 +96,9 @@ def render_booklet(booklet: Booklet, documents: list[Document], publication: Pub
 def describe(book, booklet: Booklet, publication: Publication, lang: str, documents: list[Document]) -> None:
     """Booklet metadata and the accessibility metadata retailers and the EAA expect."""
     book.set_identifier(booklet.identifier)
-    if booklet.isbn and booklet.identifier != f"urn:isbn:{isbn13(booklet.isbn)}":
-        book.add_metadata("DC", "identifier", f"urn:isbn:{isbn13(booklet.isbn)}")
+    isbn = f"urn:isbn:{isbn13(booklet.isbn)}" if booklet.isbn else None
+    if isbn and booklet.identifier != isbn:
+        book.add_metadata("DC", "identifier", isbn)
     book.set_title(booklet.title)
     book.set_language(lang)
     authors = [person.name for person in booklet.contributors if person.role == "author"]

@@ -30,7 +30,11 @@ class PageMark:
 
     @property
     def id(self) -> str:
-        return f"page-{self.number}"
+        return page_id(self.number)
+
+
+def page_id(number: int) -> str:
+    return f"page-{number}"
 
 
 def with_page_breaks(contents: list[str], openings: list[list[str]]) -> tuple[list[str], list[PageMark]]:
@@ -57,7 +61,7 @@ def insert_marker(unit, word: int, number: int) -> None:
     """A marker before the unit's `word`th word (counted as text_content splits them)."""
     # Parsed, not built: epub:type is an attribute only an HTML parser takes as a name.
     marker = lxml.html.fragment_fromstring(
-        f'<span epub:type="pagebreak" role="{ROLE}" id="page-{number}" title="{number}"></span>')
+        f'<span epub:type="pagebreak" role="{ROLE}" id="{page_id(number)}" title="{number}"></span>')
     offset = word_offset(unit.text_content(), word)
     for node, slot in text_slots(unit):
         text = getattr(node, slot) or ""

@@ -66,11 +66,15 @@ def page_starts(texts: list[str], openings: list[list[str]]) -> list[PageStart]:
 
 def opening(runs: list[str], keys: str, cursor: int) -> int | None:
     """Where in `keys`, from `cursor` on, the page's text is first found, from one of its first runs."""
-    for first in range(min(TRIED, len(runs))):
-        wanted = keyed("".join(runs[first:]))[:MATCHED]
+    for wanted in openings_of(runs):
         if len(wanted) < SHORTEST:
             return None
         found = keys.find(wanted, cursor)
         if found >= 0:
             return found
     return None
+
+
+def openings_of(runs: list[str]) -> list[str]:
+    """What a page may be found by: its text from each of its first runs on, MATCHED letters long."""
+    return [keyed("".join(runs[first:]))[:MATCHED] for first in range(min(TRIED, len(runs)))]

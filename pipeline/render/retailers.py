@@ -11,11 +11,12 @@ import zipfile
 from dataclasses import dataclass
 
 from pipeline.render.booklet import PACKAGE_NAMESPACES, read_package
+from pipeline.source.distribution import RETAILERS
 from pipeline.source.publication import Booklet
 
-ALL = ("apple-books", "google-play", "kobo", "amazon-kdp", "overdrive")
+ALL = RETAILERS
 NAMES = {"apple-books": "Apple Books", "google-play": "Google Play Books", "kobo": "Kobo",
-         "amazon-kdp": "Amazon KDP", "overdrive": "OverDrive"}
+         "amazon-kdp": "Amazon KDP", "overdrive": "OverDrive"}  # by the names publication.yaml gives them
 SHORTEST_COVER_SIDE = 1400  # pixels
 MOST_IMAGE_PIXELS = 4_000_000
 ACCESSIBILITY_FIELDS = ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.render.booklet import PACKAGE_NAMESPACES, read_package
-from pipeline.render.print_pages import MATCHED, TRIED, keyed, page_openings
+from pipeline.render.print_pages import keyed, openings_of, page_openings
 from pipeline.verify.compare import Comparison
 
 NS = PACKAGE_NAMESPACES
@@ -32,7 +32,7 @@ def verify_page_list(booklet_id: str, epub: Path, edition: Path) -> Comparison:
     comparison.text("pages marked", " ".join(printed), " ".join(map(str, numbers)))  # every page with text
     for number, after in markers:
         runs = openings[number - 1] if 0 < number <= len(openings) else []
-        candidates = [keyed("".join(runs[first:]))[:MATCHED] for first in range(min(TRIED, len(runs)))]
+        candidates = openings_of(runs)
         found = keyed(after)
         expected = next((candidate for candidate in candidates if found.startswith(candidate)),
                         candidates[0] if candidates else "(no such page)")
