@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pikepdf
+import pypdfium2
 import pytest
 from conftest import FIXTURES, REPO, copied_with, publish
 
+from pipeline.render.bleed import unbled_edges
 from pipeline.render.preflight import preflight
 from pipeline.render.press import DEFAULT_PROFILE, SLUG, cmyk_drawing, render_press
 from pipeline.source.publication import PrintOptions
@@ -189,3 +192,60 @@ def test_the_print_shop_s_own_profile_is_the_output_intent(tmp_path: Path) -> No
         intent = pdf.Root.OutputIntents[0]
         assert intent.DestOutputProfile.read_bytes() == theirs.read_bytes()
         assert str(intent.Info) == ImageCms.getProfileDescription(ImageCms.getOpenProfile(str(theirs))).strip()
+
+
+def themed(root: Path, css: str) -> Path:
+    """A copy of the samples asking for press files, whose print theme adds `css` to the leaflet's."""
+    copied_with(REPO, root, "print:\n  press: true\n")
+    (root / "styles" / "print").mkdir(parents=True)
+    theme = (REPO / "styles" / "print" / "leaflet.css").read_text(encoding="utf-8")
+    (root / "styles" / "print" / "leaflet.css").write_text(theme + css, encoding="utf-8")
+    return root
+
+
+def grey_at(pdf: Path | bytes, page: int, x: float, y: float) -> int:
+    """The grey level (0-255) pdfium paints at a point of a page, given in the page's coordinates."""
+    document = pypdfium2.PdfDocument(pdf)
+    left, _bottom, _right, top = document[page].get_cropbox()
+    return document[page].render(scale=1, grayscale=True).to_pil().getpixel((round(x - left), round(top - y)))
+
+
+@pytest.mark.parametrize("marks", [["crop"], []])  # without marks, the page ends at the bleed's edge
+def test_what_the_theme_draws_past_the_page_s_edge_shows_in_the_bleed_and_what_stops_there_is_found(marks) -> None:
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(200, 200))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 1 rg -20 150 240 70 re f 0 0 1 rg 0 0 40 100 re f")
+        drawn = io.BytesIO()
+        pdf.save(drawn)
+    press = render_press(drawn.getvalue(), PrintOptions(press=True, marks=marks), REPO / "manuscripts")
+    assert grey_at(press, 0, 100, 200 + BLEED - 1.5) < 200  # the band drawn past the top runs into the bleed
+    assert grey_at(press, 0, -BLEED + 1.5, 50) == 255  # the box drawn to the left edge stops there
+    edges = {(edge.side, round(edge.length)) for edge in unbled_edges(press)}
+    assert edges == {("left", 100), ("bottom", 40)}
+
+
+def test_a_page_s_own_background_runs_into_the_bleed(tmp_path: Path) -> None:
+    root = themed(tmp_path / "tinted", "@page { background: #e8f0fb }\n")
+    result = publish("build", NECK, "--format", "pdf", project=root)
+    assert result.exit_code == 0 and "ink stops" not in result.output, result.output
+    press = root / "output" / "print" / f"{NECK}.press.pdf"
+    with pikepdf.open(press) as pdf, pikepdf.open(root / "output" / "pdf" / f"{NECK}.pdf") as digital:
+        assert [round(float(v)) for v in digital.pages[0].obj.MediaBox] == [0, 0, 595, 842]  # the screen's stays A4
+        boxes = [[float(v) for v in pdf.pages[0].obj[box]] for box in ("/TrimBox", "/BleedBox")]
+    (left, bottom, right, top), (bleed_left, _, bleed_right, bleed_top) = boxes
+    for page in range(2):
+        inside, in_bleed = grey_at(press, page, left + 1.5, 400), grey_at(press, page, bleed_left + 1.5, 400)
+        assert inside < 250 and abs(inside - in_bleed) <= 2  # the tint, to the bleed's edge
+        assert grey_at(press, page, bleed_right + 2, 400) == 255 and grey_at(press, page, 300, bleed_top + 2) == 255
+    assert preflight(press) == []
+    assert "[press" not in publish("verify", NECK, project=root).output
+
+
+def test_ink_that_stops_at_the_trim_is_a_preflight_warning(tmp_path: Path) -> None:
+    root = themed(tmp_path / "corner", "@page { @top-left-corner { content: ''; background: #1a4d8f } }\n")
+    result = publish("build", NECK, "--format", "pdf", project=root)
+    assert result.exit_code == 0, result.output
+    assert (f"output/print/{NECK}.press.pdf:1:1: warning: page 1, the trim: ink stops at the trim on the left (18 mm) "
+            "and top (16 mm) edges: whatever touches the trim must run on into the bleed") in result.output, result.output
+    told = json.loads(publish("preflight", NECK, "--format", "json", project=root).stdout)
+    assert {(d["code"], d["severity"]) for d in told["diagnostics"]} == {("preflight-bleed", "warning")}

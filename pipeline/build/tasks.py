@@ -15,8 +15,8 @@ from pipeline.output.editions import Editions
 from pipeline.render.braille import render_braille
 from pipeline.render.leaflet import render_leaflet
 from pipeline.render.office_booklet import render_office_booklet
-from pipeline.render.preflight import Problem, preflight
-from pipeline.render.press import render_press
+from pipeline.render.preflight import Problem
+from pipeline.render.press import pressed
 from pipeline.render.print_edition import render_print_edition
 from pipeline.render.web import render_page
 from pipeline.source.publication import Booklet, Publication
@@ -61,9 +61,10 @@ class RenderTask:
         rendered, made = Rendered(), {}
         for variant in self.variants:
             path = layout.leaflet(self.slug, variant, self.other_size)
-            attempt(rendered, path, lambda v=variant: self.lay_out(v, made))
-            if variant in PRESSED and path in rendered.files:  # preflighted here, in parallel, not by the build
-                rendered.preflighted[path] = preflight(rendered.files[path])
+            if variant in PRESSED:  # preflighted here, in parallel, not by the build
+                attempt_pressed(rendered, path, lambda v=variant: self.press(v, made))
+            else:
+                attempt(rendered, path, lambda v=variant: self.lay_out(v, made))
         if self.page:
             attempt(rendered, layout.page(self.slug), lambda: render_page(
                 self.document, self.publication, self.downloads, self.theme, self.editions).encode("utf-8"))
@@ -85,20 +86,26 @@ class RenderTask:
 
 
     def lay_out(self, variant: str, made: dict[str, bytes]) -> bytes:
-        """One output; a press file from its digital leaflet, laid out once for both when this task
-        makes both at the publication's size (`made` keeps what this task laid out)."""
+        """A leaflet or office booklet (`made` keeps the leaflets this task laid out)."""
         if variant == layout.OFFICE_BOOKLET:
             return render_office_booklet(self.document, self.publication, self.theme, self.manuscripts, self.editions)
-        if variant in PRESSED:
-            leaflet = made.get(PRESSED[variant]) if self.other_size is None else None
-            leaflet = leaflet or self.leaflet(PRESSED[variant], self.publication.leaflet.page_size)
-            return render_press(leaflet, self.publication.print_, self.manuscripts)
         made[variant] = self.leaflet(variant, self.page_size)
         return made[variant]
 
-    def leaflet(self, variant: str, page_size: str) -> bytes:
+    def press(self, variant: str, made: dict[str, bytes]) -> tuple[bytes, list[Problem]]:
+        """A press file and its preflight, from its digital leaflet at the publication's size: laid
+        out once for both when this task makes both, and again with the bleed if the press needs it."""
+        leaflet, page_size = PRESSED[variant], self.publication.leaflet.page_size
+
+        def lay_out(bleed: float) -> bytes:
+            laid_out = made.get(leaflet) if self.other_size is None and not bleed else None
+            return laid_out or self.leaflet(leaflet, page_size, bleed)
+
+        return pressed(lay_out, self.publication.print_, self.manuscripts)
+
+    def leaflet(self, variant: str, page_size: str, bleed: float = 0.0) -> bytes:
         return render_leaflet(self.document, self.publication, variant, page_size, self.theme, self.manuscripts,
-                              self.editions)
+                              self.editions, bleed)
 
 
 @dataclass
@@ -123,10 +130,8 @@ class PrintEditionTask:
 
     def __call__(self) -> Rendered:
         rendered = Rendered()
-        attempt(rendered, self.slug, lambda: render_print_edition(self.booklet, self.documents, self.publication,
-                                                                  self.theme, self.manuscripts))
-        if self.slug in rendered.files:
-            rendered.preflighted[self.slug] = preflight(rendered.files[self.slug])
+        attempt_pressed(rendered, self.slug, lambda: render_print_edition(self.booklet, self.documents,
+                                                                          self.publication, self.theme, self.manuscripts))
         return rendered
 
 
@@ -138,6 +143,15 @@ def attempt(rendered: Rendered, path: str, render) -> None:
         raise
     except Exception:  # noqa: BLE001 - a bug, reported as one (exit 3), not hidden
         rendered.bugs[path] = traceback.format_exc()
+
+
+def attempt_pressed(rendered: Rendered, path: str, press) -> None:
+    """Make a press file (`press` returns it and its preflight), keeping the preflight beside it."""
+    def file() -> bytes:
+        data, rendered.preflighted[path] = press()
+        return data
+
+    attempt(rendered, path, file)
 
 
 def attempt_together(rendered: Rendered, paths: list[str], render, wanted: tuple[str, ...]) -> None:

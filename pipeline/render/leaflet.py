@@ -43,30 +43,41 @@ STYLESHEETS = {"standard": ("leaflet.css",), "large-print": ("leaflet.css", "lar
 
 
 def render_leaflet(document: Document, publication: Publication, variant: str, page_size: str,
-                   theme: Theme, manuscripts_dir: Path, editions: Editions | None = None) -> bytes:
-    """Lay out one leaflet; only files under manuscripts/ and the theme's folders can be read."""
+                   theme: Theme, manuscripts_dir: Path, editions: Editions | None = None, bleed: float = 0.0) -> bytes:
+    """Lay out one leaflet; only files under manuscripts/ and the theme's folders can be read.
+    With a `bleed` (points), its pages run past the trim, and the page's background with them."""
     return lay_out(leaflet_html(document, publication, variant, page_size, theme, editions), variant, theme,
-                   manuscripts_dir)
+                   manuscripts_dir, bleed)
 
 
-def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
+def lay_out(html: str, variant: str, theme: Theme, manuscripts_dir: Path, bleed: float = 0.0) -> bytes:
     """Leaflet HTML to a tagged PDF, with this process's warm fonts and parsed stylesheets."""
     with collector_paused():
-        return mend(tagged_pdf(pages_of(html, variant, theme, manuscripts_dir)), html, theme)
+        return mend(tagged_pdf(pages_of(html, variant, theme, manuscripts_dir, bleed)), html, theme)
 
 
-def lay_out_untagged(html: str, variant: str, theme: Theme, manuscripts_dir: Path) -> bytes:
+def lay_out_untagged(html: str, variant: str, theme: Theme, manuscripts_dir: Path, bleed: float = 0.0) -> bytes:
     """HTML to an untagged PDF (for the press, which keeps no tags), each run of text stating
     its characters (pdf_text)."""
     with collector_paused():
-        return untagged_pdf(pages_of(html, variant, theme, manuscripts_dir))
+        return untagged_pdf(pages_of(html, variant, theme, manuscripts_dir, bleed))
 
 
-def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path):
+def pages_of(html: str, variant: str, theme: Theme, manuscripts_dir: Path, bleed: float = 0.0):
     """The leaflet laid out into pages (WeasyPrint's Document), not yet written."""
     warm = warm_renderer(theme, theme.key(PRINT), manuscripts_dir)
+    stylesheets = warm.stylesheets[variant] + ([bleed_sheet(bleed, warm.font_config)] if bleed else [])
     return parsed(html, manuscripts_dir.as_uri() + "/", warm.fetcher).render(
-        stylesheets=warm.stylesheets[variant], font_config=warm.font_config, presentational_hints=False)
+        stylesheets=stylesheets, font_config=warm.font_config, presentational_hints=False)
+
+
+@lru_cache(maxsize=4)
+def bleed_sheet(points: float, font_config):
+    """Pages that run `points` past the trim on every side: WeasyPrint paints the page's
+    background to the bleed's edge and sets TrimBox and BleedBox; no line moves."""
+    from weasyprint import CSS  # noqa: PLC0415
+
+    return CSS(string=f"@page {{ bleed: {points}pt }}", font_config=font_config)
 
 
 def tagged_pdf(pages) -> bytes:

@@ -4,8 +4,9 @@ would refuse, found before the file leaves.
 Checked: the page boxes (TrimBox inside BleedBox inside MediaBox), a PDF/X output intent with a
 CMYK profile, no annotations, no RGB anywhere (colour operators, colour spaces, images, in the
 pages and every form they draw), total ink at most 300 %, images at 300 ppi or more where they
-are drawn (under 150 is an error), no text under 6 pt, and no text under 12 pt in rich black
-(black ink with others under it, which misregisters into coloured fringes)."""
+are drawn (under 150 is an error), no text under 6 pt, no text under 12 pt in rich black
+(black ink with others under it, which misregisters into coloured fringes), and no ink that
+touches the trim without running on into the bleed (render/bleed, on the rendered page)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, Severity
+from pipeline.base.languages import listed
 from pipeline.base.lazy import lazy_import
+from pipeline.render.bleed import unbled_edges
 
 pikepdf = lazy_import("pikepdf")
 
 MAX_INK = 3.0  # 300 %
+BLEED = "preflight-bleed"
 GOOD_PPI, LEAST_PPI = 300, 150
 SMALLEST_TEXT, RICH_BLACK_TEXT = 6.0, 12.0
 RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
@@ -80,7 +84,18 @@ def preflight(pdf_file: Path | bytes) -> list[Problem]:
                 walk.add("annotations", "error", "preflight-annotations", f"{len(page.obj.Annots)} annotations (links): a print file has none")
             draw(page.obj, State(), walk)
             problems += walk.problems
-    return problems
+    return problems + unbled(pdf_file)
+
+
+def unbled(pdf_file: Path | bytes) -> list[Problem]:
+    """A warning for each page where ink stops at the trim, naming its edges."""
+    edges: dict[int, list[str]] = {}
+    for edge in unbled_edges(pdf_file):
+        edges.setdefault(edge.page, []).append(f"{edge.side} ({edge.length * 25.4 / 72:.0f} mm)")
+    return [Problem(page, "the trim", "warning", BLEED,
+                    f"ink stops at the trim on the {listed(sides, 'en')} edge{'s' * (len(sides) > 1)}: "
+                    "whatever touches the trim must run on into the bleed, "
+                    "or trimming leaves a white sliver") for page, sides in edges.items()]
 
 
 def file_problems(pdf) -> list[Problem]:

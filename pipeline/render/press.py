@@ -2,7 +2,10 @@
 every colour in CMYK and an output intent with a real CMYK profile.
 
 It is made from the digital leaflet's own PDF, not laid out again: bleed moves no line of a
-page, so the pages only grow past the trim (TrimBox where the page was, BleedBox around it).
+page, so the pages only grow past the trim (TrimBox where the page was, BleedBox around it), and
+whatever the theme drew past the page's edge shows in the bleed. Only a page's own background
+stops at the edge; where ink stops at the trim (the preflight sees it), the pages are laid out
+again with the bleed, WeasyPrint running the background into it.
 Then, with pikepdf, every colour operator and raster image is converted with the profile
 (WeasyPrint draws in RGB; greys and black become black ink alone, so that text prints from one
 plate), links are removed (a print file has no annotations), the page grows again by a slug
@@ -15,10 +18,12 @@ import hashlib
 import io
 import re
 import zlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.base.lazy import lazy_import
+from pipeline.render.preflight import BLEED, Problem, preflight
 from pipeline.source.publication import PrintOptions
 
 pikepdf = lazy_import("pikepdf")
@@ -28,6 +33,17 @@ MARK_LENGTH, MARK_GAP = 14.0, 3.0  # points: a crop mark, and its distance from 
 SLUG = MARK_GAP + MARK_LENGTH + 3.0  # the room beyond the bleed that the marks are drawn in
 COLOUR_OPERATORS = {"rg": "k", "RG": "K", "g": "k", "G": "K"}
 PDF_X_VERSION = "1.6"  # PDF/X-4 is built on PDF 1.6
+
+
+def pressed(lay_out: Callable[[float], bytes], options: PrintOptions, manuscripts_dir: Path) -> tuple[bytes, list[Problem]]:
+    """A press file and its preflight, from pages laid out without bleed (`lay_out(0)`: the digital
+    leaflet's, already made); laid out again with it (`lay_out(points)`) where ink stops at the trim."""
+    press = render_press(lay_out(0.0), options, manuscripts_dir)
+    problems = preflight(press)
+    if options.bleed_points and any(problem.code == BLEED for problem in problems):
+        press = render_press(lay_out(options.bleed_points), options, manuscripts_dir)
+        problems = preflight(press)
+    return press, problems
 
 
 def render_press(leaflet: bytes, options: PrintOptions, manuscripts_dir: Path) -> bytes:
@@ -58,8 +74,11 @@ def for_press(pdf: bytes, profile: bytes, bleed: float, marks: bool) -> bytes:
 
 
 def add_bleed(page, bleed: float) -> None:
-    """The trim where the page was, and the page grown past it by the bleed on every side."""
+    """The trim where the page was, and the page grown past it by the bleed on every side; a page
+    laid out with its bleed keeps the boxes WeasyPrint gave it."""
     x0, y0, x1, y1 = (float(value) for value in page.MediaBox)
+    if "/TrimBox" in page and [float(value) for value in page.TrimBox] != [x0, y0, x1, y1]:
+        return
     page.TrimBox = pikepdf.Array([x0, y0, x1, y1])
     page.MediaBox = page.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
 

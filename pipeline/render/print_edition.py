@@ -18,7 +18,8 @@ from pipeline.examine.document import Document
 from pipeline.render.booklet import booklet_language, chapter_name, epub_documents
 from pipeline.render.leaflet import PRINT, lay_out_untagged
 from pipeline.render.onix import PrintFacts
-from pipeline.render.press import render_press
+from pipeline.render.preflight import Problem
+from pipeline.render.press import pressed
 from pipeline.source.publication import Booklet, Publication
 from pipeline.source.theme import Theme, environment
 
@@ -27,9 +28,11 @@ MM_PER_POINT = 25.4 / 72
 
 
 def render_print_edition(booklet: Booklet, documents: list[Document], publication: Publication, theme: Theme,
-                         manuscripts_dir: Path) -> bytes:
-    laid_out = lay_out_untagged(book_html(booklet, documents, publication, theme), BOOK, theme, manuscripts_dir)
-    return render_press(laid_out, publication.print_, manuscripts_dir)
+                         manuscripts_dir: Path) -> tuple[bytes, list[Problem]]:
+    """The print edition, ready for the press, and its preflight."""
+    html = book_html(booklet, documents, publication, theme)
+    return pressed(lambda bleed: lay_out_untagged(html, BOOK, theme, manuscripts_dir, bleed), publication.print_,
+                   manuscripts_dir)
 
 
 def print_facts(pdf: bytes) -> PrintFacts:

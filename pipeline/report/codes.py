@@ -114,6 +114,7 @@ FAMILIES = {
         "preflight-resolution": "An image under 300 ppi as printed (under 150: an error)",
         "preflight-text-size": "Text under 6 pt",
         "preflight-rich-black": "Text under 12 pt in rich black",
+        "preflight-bleed": "Ink that touches the trim stops there instead of running into the bleed",
     }),
     "retail": ("the booklets meet their retailers' rules", {
         "retail-title": "The EPUB has no title",
