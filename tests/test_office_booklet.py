@@ -152,6 +152,18 @@ def test_the_pages_it_lacks_are_notes_then_blanks_before_the_back_page(english: 
     assert "Medical disclaimer" in pages[notes - 1]  # the notes follow the leaflet's content
 
 
+def test_the_last_part_fits_the_back_page_but_in_urdu_s_tall_lines(arabic: Path) -> None:
+    """Six languages' booklets, their last part naming six languages: set a size smaller beside a
+    smaller QR code, it fits the back page; Urdu's (line height 2.1) starts a page earlier."""
+    from pipeline.verify.read_booklet import booklet_pages
+
+    for path in sorted((arabic / "output" / "print").glob("*.booklet.pdf")):
+        lang = path.name.split(".")[1] if path.name.count(".") == 3 else "en"
+        pages = booklet_pages(path, right_to_left=direction(lang) == "rtl")
+        about = next(number for number, text in enumerate(pages) if text.startswith(labels(Theme.of(REPO), lang).plain("about-leaflet")))
+        assert about == len(pages) - (2 if lang == "ur" else 1), (path.name, about, len(pages))
+
+
 def test_nothing_is_printed_within_10_mm_of_the_sheet_s_edge(english: Path) -> None:
     import pypdfium2 as pdfium
 
