@@ -14,6 +14,7 @@ the leaflet preview) is added as it is served and never written to output/.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import queue
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from pipeline.base.diagnostics import Diagnostic, UsageError
 from pipeline.base.files import UnsafePath, inside
+from pipeline.base.pdfium import opened
 from pipeline.build.run import build
 from pipeline.build.tasks import preload_for_build
 from pipeline.distribute.pool import Workers
@@ -386,31 +388,17 @@ def page_image(path: Path, number: int) -> bytes:
     return rendered_page(str(path), stat.st_mtime_ns, stat.st_size, number)
 
 
-PDFIUM = threading.Lock()  # pdfium is not thread-safe
-
-
 @lru_cache(maxsize=16)
 def pages_in(path: str, _mtime: int, _size: int) -> int:
     """How many pages the leaflet has now (the key changes when the file is rewritten)."""
-    import pypdfium2  # noqa: PLC0415
-
-    with PDFIUM:
-        document = pypdfium2.PdfDocument(Path(path).read_bytes())
-        count = len(document)
-        document.close()
-    return count
+    with opened(Path(path).read_bytes()) as document:
+        return len(document)
 
 
 @lru_cache(maxsize=64)
 def rendered_page(path: str, _mtime: int, _size: int, number: int) -> bytes:
-    import io  # noqa: PLC0415
-
-    import pypdfium2  # noqa: PLC0415
-
-    with PDFIUM:
-        document = pypdfium2.PdfDocument(Path(path).read_bytes())
+    with opened(Path(path).read_bytes()) as document:
         image = document[number - 1].render(scale=PREVIEW_SCALE).to_pil()
-        document.close()
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()

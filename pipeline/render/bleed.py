@@ -4,20 +4,16 @@ into the bleed, or the knife leaves a white sliver along that edge."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.lazy import lazy_import
-
-pdfium = lazy_import("pypdfium2")
+from pipeline.base.pdfium import opened
 
 SCALE = 1.0  # pixels a point: a sliver of a millimetre is three pixels wide
 INSET = 1.5  # points inside each edge looked at, clear of the anti-aliasing on it
 INK = 250  # a grey level (0-255) under which a pixel has ink on it
 SPARE = 3.0  # points around the lines in the strip rendered
 LEAST = 2.0  # points of an edge: less is a stray pixel, not a background
-PDFIUM = threading.Lock()  # pdfium is not thread-safe, and a cluster's worker may run tasks in threads
 
 
 @dataclass(frozen=True)
@@ -31,12 +27,8 @@ class Unbled:
 
 def unbled_edges(pdf: Path | bytes) -> list[Unbled]:
     """Every edge of every page where ink that touches the trim does not run into the bleed."""
-    with PDFIUM:
-        document = pdfium.PdfDocument(pdf)
-        try:
-            return [found for number, page in enumerate(document, start=1) for found in page_edges(number, page)]
-        finally:
-            document.close()
+    with opened(pdf) as document:
+        return [found for number, page in enumerate(document, start=1) for found in page_edges(number, page)]
 
 
 def page_edges(number: int, page) -> list[Unbled]:
