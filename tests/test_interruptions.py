@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -223,17 +224,57 @@ def test_a_failed_write_keeps_the_previous_output(project: Path, monkeypatch) ->
     assert leaflet.read_bytes() != before
 
 
-def half_an_answer(written: Path) -> None:
+ANSWERS: list = []  # the result queue of the pool a test starts, set before its workers are forked
+
+
+def half_an_answer(written: Path, then=lambda: time.sleep(600)) -> None:
     """Begin an answer on the pool's result pipe and never finish it: a worker stopped while it
     sent a large outcome (a leaflet's bytes) leaves the pipe so."""
-    import gc
-    import multiprocessing.queues
     import struct
 
-    results = next(o for o in gc.get_objects() if isinstance(o, multiprocessing.queues.SimpleQueue))
-    os.write(results._writer.fileno(), struct.pack("!i", 1000) + b"only ten b")  # a header for 1,000 bytes
+    os.write(ANSWERS[-1]._writer.fileno(), struct.pack("!i", 1000) + b"only ten b")  # a header for 1,000 bytes
     written.touch()
-    time.sleep(600)
+    then()
+
+
+@dataclasses.dataclass
+class DiesMidAnswer:
+    """A task whose worker is killed halfway through sending its outcome (SIGKILL, as the
+    interruption test's kill does when it falls while a leaflet's bytes go down the pipe)."""
+
+    slug: str
+    written: Path
+    limit: float = 60.0
+    size: int = 1  # the largest: it starts first
+
+    def __call__(self) -> None:
+        half_an_answer(self.written, then=lambda: os.kill(os.getpid(), signal.SIGKILL))
+
+
+@dataclasses.dataclass
+class Quick:
+    slug: str
+    limit: float = 60.0
+    size: int = 0
+
+    def __call__(self) -> str:
+        return self.slug
+
+
+def test_a_worker_killed_mid_answer_loses_its_tasks_and_the_build_goes_on(tmp_path: Path) -> None:
+    """The pool's thread waits for the rest of the dead worker's answer and never sees the pool
+    broken; the build must notice the dead worker itself, or it waits for ever."""
+    from pipeline.distribute.pool import Workers, preload_nothing
+
+    done, lost = [], []
+    with Workers(2, preload_work=preload_nothing) as workers:
+        ANSWERS.append(workers.start_pool()._result_queue)  # its workers are forked at the first task
+        tasks = [DiesMidAnswer("dies", tmp_path / "written"), *(Quick(f"quick-{n}") for n in range(3))]
+        collecting = threading.Thread(target=lambda: lost.extend(workers.run(tasks, done.append)), daemon=True)
+        collecting.start()
+        collecting.join(timeout=60)
+        assert not collecting.is_alive(), "the build waited for ever on a worker killed mid-answer"
+    assert "dies" in lost and set(lost) | {outcome.slug for outcome in done} == {task.slug for task in tasks}
 
 
 def test_stopping_the_pool_ends_its_wait_for_an_unfinished_answer(tmp_path: Path) -> None:
@@ -243,6 +284,7 @@ def test_stopping_the_pool_ends_its_wait_for_an_unfinished_answer(tmp_path: Path
 
     workers = Workers(2, preload_work=preload_nothing)
     pool = workers.start_pool()
+    ANSWERS.append(pool._result_queue)  # its workers are forked at the first task
     written = tmp_path / "written"
     pool.submit(half_an_answer, written)
     workers.processes = list(pool._processes.values())  # as start keeps them, to stop them

@@ -14,7 +14,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from pipeline.distribute.deadline import TimeLimit, time_limit
 
 LIMIT_ERRORS = (RecursionError, MemoryError)  # a manuscript too big or deep to handle
+WATCH_SECONDS = 1.0  # how long a build waiting on its workers goes without looking that they all live
 
 
 class InternalError(Exception):
@@ -178,17 +179,27 @@ class Workers:
         return self.pool
 
     def collect(self, futures: dict, on_done) -> list[str]:
-        lost = []
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                lost.append(futures[future])
-                continue
-            on_done(outcome)
+        lost, pending = [], set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    outcome = future.result()
+                except (BrokenProcessPool, CancelledError):
+                    lost.append(futures[future])
+                    continue
+                on_done(outcome)
+            if pending and not done and self.a_worker_died():
+                # A worker killed while it sent an outcome leaves the pool's thread waiting for
+                # the rest, never to say the pool is broken: what it was still to run is lost.
+                lost += [futures[future] for future in pending]
+                pending = set()
         if lost:
             self.stop()  # a broken pool cannot be shut down politely; the next stage starts a new one
         return sorted(lost)
+
+    def a_worker_died(self) -> bool:
+        return any(process.exitcode is not None for process in self.processes)
 
     def stop(self) -> None:
         """Shut the pool down now, terminating its workers: an interrupted or broken build must not
