@@ -19,6 +19,7 @@ from pipeline.base.diagnostics import Diagnostic, Severity
 from pipeline.base.languages import listed
 from pipeline.base.lazy import lazy_import
 from pipeline.render.bleed import unbled_edges
+from pipeline.source.publication import POINTS
 
 pikepdf = lazy_import("pikepdf")
 
@@ -91,7 +92,7 @@ def unbled(pdf_file: Path | bytes) -> list[Problem]:
     """A warning for each page where ink stops at the trim, naming its edges."""
     edges: dict[int, list[str]] = {}
     for edge in unbled_edges(pdf_file):
-        edges.setdefault(edge.page, []).append(f"{edge.side} ({edge.length * 25.4 / 72:.0f} mm)")
+        edges.setdefault(edge.page, []).append(f"{edge.side} ({edge.length / POINTS['mm']:.0f} mm)")
     return [Problem(page, "the trim", "warning", BLEED,
                     f"ink stops at the trim on the {listed(sides, 'en')} edge{'s' * (len(sides) > 1)}: "
                     "whatever touches the trim must run on into the bleed, "

@@ -20,11 +20,10 @@ from pipeline.render.leaflet import PRINT, lay_out_untagged
 from pipeline.render.onix import PrintFacts
 from pipeline.render.preflight import Problem
 from pipeline.render.press import pressed
-from pipeline.source.publication import Booklet, Publication
+from pipeline.source.publication import POINTS, Booklet, Publication
 from pipeline.source.theme import Theme, environment
 
 BOOK = "book"  # the stylesheets it is laid out with (leaflet.STYLESHEETS)
-MM_PER_POINT = 25.4 / 72
 
 
 def render_print_edition(booklet: Booklet, documents: list[Document], publication: Publication, theme: Theme,
@@ -42,7 +41,7 @@ def print_facts(pdf: bytes) -> PrintFacts:
 
     with pikepdf.open(io.BytesIO(pdf)) as book:
         left, bottom, right, top = (float(value) for value in book.pages[0].trimbox)
-        return PrintFacts(len(book.pages), round((right - left) * MM_PER_POINT, 1), round((top - bottom) * MM_PER_POINT, 1))
+        return PrintFacts(len(book.pages), round((right - left) / POINTS["mm"], 1), round((top - bottom) / POINTS["mm"], 1))
 
 
 def book_html(booklet: Booklet, documents: list[Document], publication: Publication, theme: Theme) -> str:
